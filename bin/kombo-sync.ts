@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+import { App } from 'aws-cdk-lib';
+import { settingsFromContext } from '../lib/app-context';
+import { KomboSyncStack } from '../lib/kombo-sync-stack';
+import { addSecurityChecks } from '../lib/security-checks';
+
+const app = new App();
+const settings = settingsFromContext((key) => app.node.tryGetContext(key));
+new KomboSyncStack(app, settings.stackName, settings.stackProps);
+addSecurityChecks(app);
+app.synth();

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * Kombo webhook payloads. Objects are lenient (Kombo may add fields at any time); only what we
+ * use is required. Enum-like strings stay plain strings so a new value never rejects a webhook.
+ */
+export const webhookEnvelopeSchema = z.looseObject({
+  id: z.string().min(1, 'id must be a non-empty string'),
+  type: z.string().min(1, 'type must be a non-empty string'),
+  data: z.looseObject({}),
+});
+export type WebhookEnvelope = z.infer<typeof webhookEnvelopeSchema>;
+
+export const dataChangedDataSchema = z.looseObject({
+  integration_id: z.string().min(1),
+  integration_tool: z.string(),
+  integration_category: z.string(),
+  changed_models: z.array(z.looseObject({ name: z.string().min(1) })),
+});
+export type DataChangedData = z.infer<typeof dataChangedDataSchema>;
+
+/** Names the first problems of a failed parse in one line, e.g. `data.changed_models: expected array`. */
+export function describeIssues(error: z.ZodError, prefix = ''): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => {
+      const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+      return `${path || '(root)'}: ${issue.message}`;
+    })
+    .join('; ');
+}

@@ -1,0 +1,14 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import type { LogFields, Telemetry } from './telemetry';
+
+/** One logger and one metrics buffer per container, shared by the handler and the domain. */
+export const logger = new Logger({ serviceName: 'kombo-sync' });
+export const metrics = new Metrics({ namespace: 'KomboSync', serviceName: 'kombo-sync' });
+
+export const telemetry: Telemetry = {
+  info: (message: string, fields?: LogFields) => logger.info(message, fields ?? {}),
+  warn: (message: string, fields?: LogFields) => logger.warn(message, fields ?? {}),
+  error: (message: string, fields?: LogFields) => logger.error(message, fields ?? {}),
+  count: (name: string, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
+};

@@ -1,0 +1,85 @@
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { QueuedJob } from '../sync/job';
+
+/** Where jobs go. The SQS implementation is below; tests may use any other. */
+export interface JobQueue {
+  /** Resolves only when every job was accepted by the queue; otherwise throws EnqueueError. */
+  send(jobs: readonly QueuedJob[]): Promise<void>;
+}
+
+export class EnqueueError extends Error {
+  constructor(
+    message: string,
+    readonly failedJobs: number,
+  ) {
+    super(message);
+    this.name = 'EnqueueError';
+  }
+}
+
+const MAX_BATCH_ENTRIES = 10;
+
+export interface SqsJobQueueOptions {
+  /** Attempts per batch for entries SQS reports as failed (partial batch failure). */
+  readonly maxAttempts?: number;
+  readonly retryDelayMs?: number;
+}
+
+export class SqsJobQueue implements JobQueue {
+  private readonly maxAttempts: number;
+  private readonly retryDelayMs: number;
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+    options: SqsJobQueueOptions = {},
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 3;
+    this.retryDelayMs = options.retryDelayMs ?? 50;
+  }
+
+  async send(jobs: readonly QueuedJob[]): Promise<void> {
+    for (let start = 0; start < jobs.length; start += MAX_BATCH_ENTRIES) {
+      await this.sendBatch(jobs.slice(start, start + MAX_BATCH_ENTRIES));
+    }
+  }
+
+  private async sendBatch(batch: readonly QueuedJob[]): Promise<void> {
+    let pending = batch.map((queued, index) => ({ entryId: String(index), queued }));
+    let lastFailure = '';
+    for (let attempt = 1; attempt <= this.maxAttempts && pending.length > 0; attempt++) {
+      if (attempt > 1) await sleep(this.retryDelayMs * 2 ** (attempt - 2));
+      const response = await this.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: pending.map(({ entryId, queued }) => ({
+            Id: entryId,
+            MessageBody: JSON.stringify(queued.job),
+            MessageGroupId: queued.groupId,
+            MessageDeduplicationId: queued.deduplicationId,
+          })),
+        }),
+      );
+      const failed = response.Failed ?? [];
+      const permanent = failed.filter((entry) => entry.SenderFault);
+      if (permanent.length > 0) {
+        const first = permanent[0];
+        throw new EnqueueError(
+          `SQS refused ${permanent.length} job(s): ${first?.Code ?? 'unknown'} ${first?.Message ?? ''}`.trim(),
+          permanent.length,
+        );
+      }
+      const failedIds = new Set(failed.map((entry) => entry.Id));
+      lastFailure = failed.map((entry) => entry.Code).join(',');
+      pending = pending.filter(({ entryId }) => failedIds.has(entryId));
+    }
+    if (pending.length > 0) {
+      throw new EnqueueError(
+        `${pending.length} job(s) not enqueued after ${this.maxAttempts} attempts (${lastFailure})`,
+        pending.length,
+      );
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

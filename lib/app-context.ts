@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { parseSyncResources } from '../lambdas/core/config';
+import type { KomboSyncStackProps } from './kombo-sync-stack';
+
+/**
+ * The CDK context keys a user may set (`cdk.json` or `-c key=value`), validated so that a typo
+ * fails synth with a message naming the key instead of deploying something unexpected.
+ */
+const numberFromContext = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
+
+const contextSchema = z.object({
+  stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a valid CloudFormation stack name').default('KomboSyncStack'),
+  secretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a complete Secrets Manager secret ARN').optional(),
+  syncResources: z.union([z.string(), z.array(z.string())]).optional(),
+  webhookRateLimit: numberFromContext.optional(),
+  webhookBurstLimit: numberFromContext.optional(),
+});
+
+export interface AppSettings {
+  readonly stackName: string;
+  readonly stackProps: KomboSyncStackProps;
+}
+
+export function settingsFromContext(read: (key: string) => unknown): AppSettings {
+  const raw = Object.fromEntries(Object.keys(contextSchema.shape).map((key) => [key, read(key)]));
+  const parsed = contextSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `context ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid CDK context: ${problems.join('; ')}`);
+  }
+  const context = parsed.data;
+  const resources = Array.isArray(context.syncResources) ? context.syncResources.join(',') : context.syncResources;
+  const syncResources = resources === undefined || resources === 'all' ? undefined : [...parseSyncResources(resources)];
+  return {
+    stackName: context.stackName,
+    stackProps: {
+      stackName: context.stackName,
+      existingSecretArn: context.secretArn,
+      syncResources,
+      webhookThrottle:
+        context.webhookRateLimit !== undefined || context.webhookBurstLimit !== undefined
+          ? { rateLimit: context.webhookRateLimit ?? 50, burstLimit: context.webhookBurstLimit ?? 100 }
+          : undefined,
+    },
+  };
+}
