@@ -17,14 +17,16 @@ const secrets = new CachedSecrets(
   config.secrets.secretArn ? secretsManagerLoader(new SecretsManagerClient({}), config.secrets.secretArn) : undefined,
   config.secrets.overrides,
 );
-const queue = new SqsJobQueue(new SQSClient({}), config.queueUrl);
+// The regional endpoint (or AWS_ENDPOINT_URL_SQS locally) rather than the host named in the queue URL:
+// identical in AWS, and it lets local SQS servers whose queue URLs name unresolvable hosts work.
+const queue = new SqsJobQueue(new SQSClient({ useQueueUrlAsEndpoint: false }), config.queueUrl);
 
 async function handleWebhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const response = await receiveWebhook(
     {
       body: event.body,
       isBase64Encoded: event.isBase64Encoded,
-      signature: event.headers?.['x-kombo-signature'],
+      signature: headerValue(event.headers, 'x-kombo-signature'),
     },
     {
       webhookSecrets: () => secrets.webhookSecrets(),
@@ -38,6 +40,13 @@ async function handleWebhook(event: APIGatewayProxyEventV2): Promise<APIGatewayP
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(response.body),
   };
+}
+
+/** HTTP APIs lower-case header names; other callers (sam local, tests) may not. */
+function headerValue(headers: APIGatewayProxyEventV2['headers'] | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
 }
 
 export const handler = middy(handleWebhook)

@@ -1,0 +1,70 @@
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { buildApp } from 'fauxqs';
+
+/** A real SQS-protocol server (fauxqs) in this process, on loopback, for tests and local runs. */
+export interface LocalSqs {
+  readonly endpoint: string;
+  readonly client: SQSClient;
+  /** Creates the sync-jobs FIFO queue with the deployed queue's attributes, and its dead-letter queue. */
+  createSyncJobsQueue(name: string, options?: { visibilityTimeoutSeconds?: number; maxReceiveCount?: number }): Promise<SyncJobsQueueUrls>;
+  close(): Promise<void>;
+}
+
+export interface SyncJobsQueueUrls {
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+}
+
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const LOCAL_REGION = 'us-east-1';
+
+export async function startLocalSqs(port = 0): Promise<LocalSqs> {
+  // buildApp, not startFauxqs: the latter always listens on 0.0.0.0.
+  const app = buildApp({ logger: false });
+  const endpoint = await app.listen({ port, host: '127.0.0.1' });
+  const client = new SQSClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    // fauxqs's queue URLs name the host sqs.<region>.localhost; the explicit endpoint must win.
+    useQueueUrlAsEndpoint: false,
+  });
+  return {
+    endpoint,
+    client,
+    async createSyncJobsQueue(name, options = {}) {
+      const dlq = await client.send(
+        new CreateQueueCommand({
+          QueueName: `${name}-dlq.fifo`,
+          Attributes: { FifoQueue: 'true', MessageRetentionPeriod: String(14 * 24 * 3600) },
+        }),
+      );
+      const dlqUrl = required(dlq.QueueUrl, 'dead-letter queue URL');
+      const queue = await client.send(
+        new CreateQueueCommand({
+          QueueName: `${name}.fifo`,
+          Attributes: {
+            FifoQueue: 'true',
+            DeduplicationScope: 'messageGroup',
+            FifoThroughputLimit: 'perMessageGroupId',
+            VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 1800),
+            RedrivePolicy: JSON.stringify({
+              deadLetterTargetArn: `arn:aws:sqs:${LOCAL_REGION}:000000000000:${name}-dlq.fifo`,
+              maxReceiveCount: options.maxReceiveCount ?? 5,
+            }),
+          },
+        }),
+      );
+      return { queueUrl: required(queue.QueueUrl, 'queue URL'), deadLetterQueueUrl: dlqUrl };
+    },
+    async close() {
+      client.destroy();
+      await app.close();
+    },
+  };
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`fauxqs returned no ${what}`);
+  return value;
+}

@@ -1,0 +1,137 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addSecurityChecks } from '../../lib/security-checks';
+import { synthApp, synthTemplate } from '../support/synth';
+
+let template: Template;
+beforeAll(() => {
+  template = synthTemplate();
+});
+
+const webhookFunction = () => {
+  const functions = template.findResources('AWS::Lambda::Function', {
+    Properties: { Description: Match.stringLikeRegexp('verifies Kombo webhooks') },
+  });
+  const [logicalId, resource] = Object.entries(functions)[0] ?? [];
+  if (!logicalId || !resource) throw new Error('webhook function not found');
+  return { logicalId, properties: resource.Properties };
+};
+
+describe('ingest stack', () => {
+  it('routes POST /webhooks/kombo on an HTTP API to the webhook function, with stage throttling', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/kombo' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: { 'Fn::GetAtt': [webhookFunction().logicalId, 'Arn'] },
+      PayloadFormatVersion: '2.0',
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+
+  it('runs the webhook function on Node.js 22, ARM64, with the queue, secret and resources in its environment', () => {
+    const { properties } = webhookFunction();
+    expect(properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Environment: {
+        Variables: {
+          SYNC_JOBS_QUEUE_URL: { Ref: expect.stringMatching(/^SyncJobsQueue/) },
+          SECRET_ARN: { Ref: expect.stringMatching(/^Secret/) },
+          SYNC_RESOURCES: 'all',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      },
+    });
+    expect(JSON.stringify(properties.Environment)).not.toMatch(/KOMBO_WEBHOOK_SECRET|KOMBO_API_KEY/);
+  });
+
+  it('has a high-throughput FIFO sync-jobs queue with SSE, TLS only and a FIFO dead-letter queue', () => {
+    template.resourceCountIs('AWS::SQS::Queue', 2);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      DeduplicationScope: 'messageGroup',
+      FifoThroughputLimit: 'perMessageGroupId',
+      ContentBasedDeduplication: false,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SyncJobsDeadLetterQueue'), 'Arn'] },
+        maxReceiveCount: 5,
+      },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      SqsManagedSseEnabled: true,
+    });
+    const policies = template.findResources('AWS::SQS::QueuePolicy');
+    expect(Object.keys(policies)).toHaveLength(2);
+    for (const policy of Object.values(policies)) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+
+  it('lets the webhook function send to the queue, read the secret and write its own logs: nothing else', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toHaveLength(1);
+    expect(policies[0]?.Properties.PolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^IngressWebhookFunctionLogs/), 'Arn'] } },
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^SyncJobsQueue/), 'Arn'] } },
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: expect.stringMatching(/^Secret/) } },
+    ]);
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    expect(roles.every((role) => role.Properties.ManagedPolicyArns === undefined)).toBe(true);
+  });
+
+  it('creates the secret with a random webhook secret and an empty API key to be set by the operator', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { SecretStringTemplate: '{"kombo_api_key":""}', GenerateStringKey: 'webhook_secret' },
+    });
+  });
+
+  it('outputs the webhook URL to paste into Kombo', () => {
+    const outputs = template.findOutputs('WebhookUrl');
+    expect(JSON.stringify(outputs.WebhookUrl?.Value)).toContain('/webhooks/kombo');
+  });
+
+  it('uses an existing secret passed by ARN in context instead of creating one', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kombo-AbCdEf';
+    const withExisting = synthTemplate({ context: { secretArn: arn } });
+    withExisting.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    withExisting.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn }]) },
+    });
+  });
+
+  it('takes its name, resources and throttling from context, and rejects bad values by name', () => {
+    const { stack } = synthApp({ context: { stackName: 'AcmeSync', syncResources: 'ats/jobs,hris/employees', webhookRateLimit: '5' } });
+    expect(stack.stackName).toBe('AcmeSync');
+    expect(() => synthApp({ context: { syncResources: 'ats/nope' } })).toThrow(/unknown resource\(s\): ats\/nope/);
+    expect(() => synthApp({ context: { secretArn: 'my-secret' } })).toThrow(/context secretArn/);
+  });
+});
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it('passes with every finding acknowledged with a reason', () => {
+    const { app } = synthApp();
+    expect(() => app.synth({ force: true })).not.toThrow();
+  });
+
+  it('fails synth on an unacknowledged finding', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    new Queue(new Stack(app, 'Insecure'), 'PlainQueue');
+    addSecurityChecks(app);
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS/);
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseSyncResources, webhookConfig } from '../../lambdas/core/config';
+import { RESOURCE_CATALOGUE } from '../../lambdas/core/kombo/catalogue';
+
+const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/sync-jobs.fifo';
+
+describe('configuration', () => {
+  it('defaults SYNC_RESOURCES to the whole catalogue', () => {
+    expect(parseSyncResources(undefined).size).toBe(RESOURCE_CATALOGUE.length);
+    expect(parseSyncResources('all').size).toBe(RESOURCE_CATALOGUE.length);
+    expect([...parseSyncResources(' ats/jobs , hris/employees ')]).toEqual(['ats/jobs', 'hris/employees']);
+  });
+
+  it('names unknown resources', () => {
+    expect(() => parseSyncResources('ats/jobs,ats/job,hris_employees')).toThrow(
+      new ConfigError('SYNC_RESOURCES names unknown resource(s): ats/job, hris_employees (expected e.g. ats/applications, hris/employees)'),
+    );
+  });
+
+  it('reads the webhook function environment', () => {
+    const config = webhookConfig({ SYNC_JOBS_QUEUE_URL: QUEUE, SECRET_ARN: 'arn:secret', SYNC_RESOURCES: 'ats/jobs' });
+    expect(config.queueUrl).toBe(QUEUE);
+    expect(config.secrets).toEqual({ secretArn: 'arn:secret', overrides: { webhookSecret: undefined, previousWebhookSecret: undefined, komboApiKey: undefined } });
+    expect([...config.syncResources]).toEqual(['ats/jobs']);
+  });
+
+  it('names the variable that is missing or wrong', () => {
+    expect(() => webhookConfig({ SECRET_ARN: 'arn' })).toThrow(/SYNC_JOBS_QUEUE_URL/);
+    expect(() => webhookConfig({ SYNC_JOBS_QUEUE_URL: 'not a url', SECRET_ARN: 'arn' })).toThrow(/SYNC_JOBS_QUEUE_URL: must be the URL/);
+    expect(() => webhookConfig({ SYNC_JOBS_QUEUE_URL: QUEUE })).toThrow(/SECRET_ARN/);
+  });
+
+  it('accepts the local-only override instead of a secret', () => {
+    const config = webhookConfig({ SYNC_JOBS_QUEUE_URL: QUEUE, KOMBO_WEBHOOK_SECRET: 'local' });
+    expect(config.secrets.overrides.webhookSecret).toBe('local');
+  });
+});

@@ -1,0 +1,102 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient, SendMessageBatchCommand, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { apiGatewayEvent, dataChangedBody, kombosSignature } from '../support/webhook-events';
+
+const sqs = mockClient(SQSClient);
+const secretsManager = mockClient(SecretsManagerClient);
+const SECRET = 'whsec_from_secrets_manager';
+const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/sync-jobs.fifo';
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+let handler: Handler;
+
+const context = { functionName: 'webhook', awsRequestId: 'req', getRemainingTimeInMillis: () => 10_000 } as Context;
+const invoke = (event: APIGatewayProxyEventV2) => handler(event, context);
+const signedEvent = (body: string) => apiGatewayEvent(body, { 'x-kombo-signature': kombosSignature(body, SECRET) });
+const batchInputs = () => sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input as SendMessageBatchCommandInput);
+
+beforeAll(async () => {
+  process.env.SYNC_JOBS_QUEUE_URL = QUEUE_URL;
+  process.env.SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kombo-sync-AbCdEf';
+  process.env.SYNC_RESOURCES = 'all';
+  ({ handler } = (await import('../../lambdas/webhook/handler')) as { handler: Handler });
+});
+
+beforeEach(() => {
+  sqs.reset();
+  secretsManager.reset();
+  secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ webhook_secret: SECRET, kombo_api_key: 'k' }) });
+});
+
+describe('webhook handler', () => {
+  it('sends 13 HRIS jobs in batches of at most 10 and answers 200', async () => {
+    sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
+      Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}`, MD5OfMessageBody: 'x' })),
+      Failed: [],
+    }));
+    // An unknown model name means "everything of the category may have changed".
+    const response = await invoke(signedEvent(dataChangedBody({ category: 'HRIS', models: ['hris_future_model'] })));
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body ?? '')).toMatchObject({ status: 'accepted', jobs: 13 });
+    const batches = batchInputs();
+    expect(batches.map((b) => b.Entries?.length)).toEqual([10, 3]);
+    const first = batches[0]?.Entries?.[0];
+    expect(first).toMatchObject({
+      MessageGroupId: 'personio:test123#hris/employees',
+      MessageDeduplicationId: 'evt_test_1#hris/employees',
+    });
+    expect(JSON.parse(first?.MessageBody ?? '')).toEqual({
+      v: 1, kind: 'delta', integrationId: 'personio:test123', resource: 'hris/employees', cause: { eventId: 'evt_test_1' },
+    });
+    expect(batches.every((b) => b.QueueUrl === QUEUE_URL)).toBe(true);
+  });
+
+  it('retries only the failed entries of a partial batch failure', async () => {
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolvesOnce({
+        Successful: [{ Id: '0', MessageId: 'a', MD5OfMessageBody: 'x' }],
+        Failed: [{ Id: '1', Code: 'InternalError', SenderFault: false }],
+      })
+      .resolves({ Successful: [{ Id: '1', MessageId: 'b', MD5OfMessageBody: 'x' }], Failed: [] });
+    const response = await invoke(signedEvent(dataChangedBody({ models: ['hris_employees'] })));
+    expect(response.statusCode).toBe(200);
+    const batches = batchInputs();
+    expect(batches.map((b) => b.Entries?.map((e) => e.MessageGroupId))).toEqual([
+      ['personio:test123#hris/employees', 'personio:test123#hris/performance-reviews'],
+      ['personio:test123#hris/performance-reviews'],
+    ]);
+  });
+
+  it('answers 500 when entries keep failing', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }] });
+    const response = await invoke(signedEvent(dataChangedBody({ models: ['hris_employments'] })));
+    expect(response.statusCode).toBe(500);
+    expect(batchInputs()).toHaveLength(3);
+  });
+
+  it('answers 500 when SQS is down', async () => {
+    sqs.on(SendMessageBatchCommand).rejects(new Error('connect ECONNREFUSED'));
+    const response = await invoke(signedEvent(dataChangedBody({ models: ['hris_employees'] })));
+    expect(response.statusCode).toBe(500);
+    expect(JSON.parse(response.body ?? '')).toEqual({ error: 'could not enqueue sync jobs; please retry' });
+  });
+
+  it('answers 401 without touching SQS for a bad signature', async () => {
+    const body = dataChangedBody({ models: ['hris_employees'] });
+    const response = await invoke(apiGatewayEvent(body, { 'x-kombo-signature': kombosSignature(body, 'wrong') }));
+    expect(response.statusCode).toBe(401);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+  });
+
+  it('reads the header case-insensitively and decodes base64 bodies', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'a', MD5OfMessageBody: 'x' }], Failed: [] });
+    const body = dataChangedBody({ models: ['hris_employments'] });
+    const response = await invoke(apiGatewayEvent(body, { 'X-Kombo-Signature': kombosSignature(body, SECRET) }, { base64: true }));
+    expect(response.statusCode).toBe(200);
+    expect(response.headers).toEqual({ 'content-type': 'application/json' });
+  });
+});
