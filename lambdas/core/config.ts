@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { KOMBO_API_URLS } from './kombo/client';
 import { RESOURCE_CATALOGUE, resourceDefinition } from './kombo/catalogue';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './sync/engine';
 import type { SecretOverrides } from './secrets';
 
 /**
@@ -91,5 +93,81 @@ export function webhookConfig(env: Env = process.env): WebhookConfig {
     queueUrl: values.SYNC_JOBS_QUEUE_URL,
     secrets,
     syncResources: parseSyncResources(values.SYNC_RESOURCES),
+  };
+}
+
+const positiveNumber = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return fallback;
+      const number = Number(value);
+      if (!Number.isFinite(number) || number <= 0) {
+        ctx.addIssue({ code: 'custom', message: `must be a positive number, got "${value}"` });
+        return z.NEVER;
+      }
+      return number;
+    });
+
+/** `KOMBO_API_URL`: `eu` (default), `us`, or a base URL including `/v1` (e.g. a fake Kombo). */
+export function parseKomboApiUrl(value: string | undefined): string {
+  const trimmed = value?.trim() ?? '';
+  if (trimmed === '' || trimmed === 'eu') return KOMBO_API_URLS.eu;
+  if (trimmed === 'us') return KOMBO_API_URLS.us;
+  if (!/^https?:\/\/[^\s]+$/.test(trimmed)) {
+    throw new ConfigError(`KOMBO_API_URL must be eu, us or an http(s) URL including /v1, got "${trimmed}"`);
+  }
+  return trimmed;
+}
+
+export interface WorkerConfig {
+  readonly recordsTable: string;
+  readonly stateTable: string;
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+  readonly secrets: SecretSource;
+  readonly komboApiUrl: string;
+  readonly requestTimeoutMs: number;
+  readonly engine: EngineSettings;
+}
+
+export function workerConfig(env: Env = process.env): WorkerConfig {
+  const values = parseEnv(
+    {
+      RECORDS_TABLE: z.string().min(1, 'must name the records table'),
+      STATE_TABLE: z.string().min(1, 'must name the state table'),
+      SYNC_JOBS_QUEUE_URL: z.string().url('must be the URL of the sync-jobs queue'),
+      DEAD_LETTER_QUEUE_URL: z.string().url('must be the URL of the dead-letter queue'),
+      KOMBO_API_URL: optionalString,
+      KOMBO_REQUEST_TIMEOUT_SECONDS: positiveNumber(30),
+      CURSOR_OVERLAP_SECONDS: positiveNumber(DEFAULT_ENGINE_SETTINGS.overlapMs / 1000),
+      TIME_MARGIN_SECONDS: positiveNumber(DEFAULT_ENGINE_SETTINGS.timeMarginMs / 1000),
+      WRITE_CONCURRENCY: positiveNumber(DEFAULT_ENGINE_SETTINGS.writeConcurrency),
+      TOMBSTONE_TTL_DAYS: positiveNumber(DEFAULT_ENGINE_SETTINGS.tombstoneTtlSeconds / 86_400),
+      INTEGRATION_RECHECK_MINUTES: positiveNumber(DEFAULT_ENGINE_SETTINGS.integrationRecheckMs / 60_000),
+    },
+    env,
+  );
+  const secrets = secretSource(env);
+  if (!secrets.secretArn && !secrets.overrides.komboApiKey) {
+    throw new ConfigError('invalid environment: set SECRET_ARN (or KOMBO_API_KEY for local runs)');
+  }
+  return {
+    recordsTable: values.RECORDS_TABLE,
+    stateTable: values.STATE_TABLE,
+    queueUrl: values.SYNC_JOBS_QUEUE_URL,
+    deadLetterQueueUrl: values.DEAD_LETTER_QUEUE_URL,
+    secrets,
+    komboApiUrl: parseKomboApiUrl(values.KOMBO_API_URL),
+    requestTimeoutMs: values.KOMBO_REQUEST_TIMEOUT_SECONDS * 1000,
+    engine: {
+      overlapMs: values.CURSOR_OVERLAP_SECONDS * 1000,
+      timeMarginMs: values.TIME_MARGIN_SECONDS * 1000,
+      writeConcurrency: Math.max(1, Math.floor(values.WRITE_CONCURRENCY)),
+      tombstoneTtlSeconds: Math.round(values.TOMBSTONE_TTL_DAYS * 86_400),
+      integrationRecheckMs: values.INTEGRATION_RECHECK_MINUTES * 60_000,
+      maxPages: DEFAULT_ENGINE_SETTINGS.maxPages,
+    },
   };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_WEBHOOK_BODY_BYTES, receiveWebhook, type WebhookRequest } from '../../lambdas/core/ingest/receive-webhook';
 import { RESOURCE_CATALOGUE } from '../../lambdas/core/kombo/catalogue';
-import { EnqueueError, type JobQueue } from '../../lambdas/core/store/job-queue';
+import { EnqueueError } from '../../lambdas/core/store/job-queue';
+import type { JobQueue } from '../../lambdas/core/sync/ports';
 import type { QueuedJob } from '../../lambdas/core/sync/job';
 import { RecordingTelemetry } from '../support/recording-telemetry';
 import { dataChangedBody, kombosSignature } from '../support/webhook-events';

@@ -1,6 +1,7 @@
 import { isCategory, resourcesForChangedModels } from '../kombo/catalogue';
 import { dataChangedDataSchema, describeIssues, webhookEnvelopeSchema, type WebhookEnvelope } from '../kombo/webhook-events';
-import { EnqueueError, type JobQueue } from '../store/job-queue';
+import { EnqueueError } from '../store/job-queue';
+import type { JobQueue } from '../sync/ports';
 import { deltaJobForEvent } from '../sync/job';
 import type { Telemetry } from '../telemetry';
 import { isValidSignature } from '../webhook/signature';

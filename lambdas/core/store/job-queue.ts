@@ -1,11 +1,6 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { QueuedJob } from '../sync/job';
-
-/** Where jobs go. The SQS implementation is below; tests may use any other. */
-export interface JobQueue {
-  /** Resolves only when every job was accepted by the queue; otherwise throws EnqueueError. */
-  send(jobs: readonly QueuedJob[]): Promise<void>;
-}
+import type { JobQueue } from '../sync/ports';
 
 export class EnqueueError extends Error {
   constructor(

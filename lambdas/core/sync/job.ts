@@ -18,9 +18,15 @@ export const deltaJobSchema = z.object({
   integrationId: z.string().min(1),
   resource: resourceName,
   cause: z.object({ eventId: z.string().min(1) }).optional(),
+  /**
+   * Set on continuations: when the job was first requested (epoch ms). A job is satisfied by a walk
+   * that started at or after this time; without it, the message's SentTimestamp counts.
+   */
+  requestedAt: z.number().int().positive().optional(),
 });
 
 export const syncJobSchema = z.discriminatedUnion('kind', [deltaJobSchema]);
+export const syncJobKindSchema = z.enum(['delta']);
 export type SyncJob = z.infer<typeof syncJobSchema>;
 export type DeltaJob = z.infer<typeof deltaJobSchema>;
 
@@ -41,6 +47,15 @@ function sqsSafeId(raw: string): string {
 /** One message group per (integration, resource): each runs one job at a time, in order. */
 export function messageGroupId(integrationId: string, resource: string): string {
   return sqsSafeId(`${integrationId}#${resource}`);
+}
+
+/** The same job again, to carry on in a later invocation from the checkpoint in the state table. */
+export function continuationOf(job: SyncJob, requestedAt: number, deduplicationId: string): QueuedJob {
+  return {
+    job: { ...job, requestedAt },
+    groupId: messageGroupId(job.integrationId, job.resource),
+    deduplicationId: sqsSafeId(deduplicationId),
+  };
 }
 
 export function deltaJobForEvent(eventId: string, integrationId: string, resource: string): QueuedJob {

@@ -1,0 +1,240 @@
+import {
+  KomboPaginationError,
+  KomboUnavailableError,
+  classifyErrorResponse,
+  isRetryableResponse,
+} from './errors';
+import { errorEnvelopeSchema, pageEnvelopeSchema, type KomboRecord } from './responses';
+
+/**
+ * A small Kombo read client on Node's fetch. Not the official SDK: its enums are closed (a value
+ * Kombo adds later makes it throw), its response validation is strict, and it has no LMS endpoints.
+ */
+export const KOMBO_API_URLS = { eu: 'https://api.kombo.dev/v1', us: 'https://api.us.kombo.dev/v1' } as const;
+export const MAX_PAGE_SIZE = 250;
+
+/** How much time the caller has left; every wait and request is bounded by it. */
+export interface Deadline {
+  remainingMs(): number;
+}
+
+export interface ListQuery {
+  readonly integrationId: string;
+  readonly resource: string;
+  readonly updatedAfter?: string | undefined;
+  readonly includeDeleted: boolean;
+}
+
+export interface Page {
+  readonly records: KomboRecord[];
+  readonly next: string | null;
+}
+
+export interface RetryNotice {
+  readonly reason: string;
+  readonly waitMs: number;
+  readonly attempt: number;
+}
+
+export interface KomboClientOptions {
+  /** Including `/v1`, e.g. `https://api.kombo.dev/v1`. */
+  readonly baseUrl: string;
+  readonly apiKey: () => Promise<string>;
+  readonly pageSize?: number;
+  readonly requestTimeoutMs?: number;
+  /** Retries of 5xx, network errors, timeouts and malformed bodies (429s are bounded by time alone). */
+  readonly maxRetries?: number;
+  readonly baseBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+  /** Time kept in reserve: no request or wait may end later than this before the deadline. */
+  readonly reserveMs?: number;
+  readonly fetch?: typeof fetch;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  readonly onRetry?: (notice: RetryNotice) => void;
+}
+
+/** Past any real tenant (250 × 40,000 = 10 million records): a walk this long is a loop. */
+export const DEFAULT_MAX_PAGES = 40_000;
+const MAX_RATE_LIMIT_WAITS = 100;
+
+export class KomboClient {
+  private readonly baseUrl: string;
+  private readonly pageSize: number;
+  private readonly requestTimeoutMs: number;
+  private readonly maxRetries: number;
+  private readonly baseBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly reserveMs: number;
+  private readonly fetchFn: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(private readonly options: KomboClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.pageSize = options.pageSize ?? MAX_PAGE_SIZE;
+    if (!Number.isInteger(this.pageSize) || this.pageSize < 1 || this.pageSize > MAX_PAGE_SIZE) {
+      throw new RangeError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    }
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.maxRetries = options.maxRetries ?? 5;
+    this.baseBackoffMs = options.baseBackoffMs ?? 500;
+    this.maxBackoffMs = options.maxBackoffMs ?? 20_000;
+    this.reserveMs = options.reserveMs ?? 1_000;
+    this.fetchFn = options.fetch ?? fetch;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+  }
+
+  /**
+   * Every page of a list, from `startCursor` (or the beginning), with the same filters on every
+   * page. Yields each page with the cursor that fetched it.
+   */
+  async *pages(
+    query: ListQuery,
+    options: { deadline: Deadline; startCursor?: string | undefined; maxPages?: number },
+  ): AsyncGenerator<Page & { cursor: string | undefined }> {
+    const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+    const seen = new Set<string>();
+    let cursor = options.startCursor;
+    for (let count = 1; ; count++) {
+      if (count > maxPages) {
+        throw new KomboPaginationError(`${query.resource}: more than ${maxPages} pages; stopping a walk that does not end`);
+      }
+      const page = await this.fetchPage(query, cursor, options.deadline);
+      yield { ...page, cursor };
+      if (page.next === null) return;
+      if (seen.has(page.next) || page.next === cursor) {
+        throw new KomboPaginationError(`${query.resource}: Kombo returned a cursor it had already returned`);
+      }
+      seen.add(page.next);
+      cursor = page.next;
+    }
+  }
+
+  /** One page, retried within the deadline as Kombo's answers allow. */
+  async fetchPage(query: ListQuery, cursor: string | undefined, deadline: Deadline): Promise<Page> {
+    const url = this.pageUrl(query, cursor);
+    const headers = {
+      authorization: `Bearer ${await this.options.apiKey()}`,
+      'x-integration-id': query.integrationId,
+      accept: 'application/json',
+    };
+    let failures = 0;
+    let rateLimitWaits = 0;
+    for (let attempt = 1; ; attempt++) {
+      const timeoutMs = Math.min(this.requestTimeoutMs, deadline.remainingMs() - this.reserveMs);
+      if (timeoutMs <= 0) throw new KomboUnavailableError(`${query.resource}: no time left for a request`);
+      const outcome = await this.attempt(url, headers, timeoutMs, cursor !== undefined);
+      if ('page' in outcome) return outcome.page;
+
+      let waitMs: number;
+      if (outcome.rateLimitedForMs !== undefined) {
+        rateLimitWaits++;
+        if (rateLimitWaits > MAX_RATE_LIMIT_WAITS) throw new KomboUnavailableError(`${query.resource}: ${outcome.reason}`, outcome.code, outcome.status);
+        waitMs = outcome.rateLimitedForMs + Math.floor(this.random() * 250);
+      } else {
+        failures++;
+        if (failures > this.maxRetries) {
+          throw new KomboUnavailableError(`${query.resource}: ${outcome.reason} (after ${failures} attempts)`, outcome.code, outcome.status);
+        }
+        // Full jitter, so workers that failed together do not retry together.
+        waitMs = Math.floor(this.random() * Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** (failures - 1)));
+      }
+      if (waitMs > deadline.remainingMs() - this.reserveMs) {
+        throw new KomboUnavailableError(`${query.resource}: ${outcome.reason}; no time left to retry`, outcome.code, outcome.status);
+      }
+      this.options.onRetry?.({ reason: outcome.reason, waitMs, attempt });
+      await this.sleep(waitMs);
+    }
+  }
+
+  private pageUrl(query: ListQuery, cursor: string | undefined): string {
+    const params = new URLSearchParams({
+      page_size: String(this.pageSize),
+      include_deleted: String(query.includeDeleted),
+    });
+    if (query.updatedAfter !== undefined) params.set('updated_after', query.updatedAfter);
+    if (cursor !== undefined) params.set('cursor', cursor);
+    return `${this.baseUrl}/${query.resource}?${params.toString()}`;
+  }
+
+  private async attempt(
+    url: string,
+    headers: Record<string, string>,
+    timeoutMs: number,
+    hadCursor: boolean,
+  ): Promise<
+    | { page: Page }
+    | { reason: string; code: string | null; status: number | null; rateLimitedForMs?: number }
+  > {
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetchFn(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+      text = await response.text();
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      return { reason: timedOut ? `no answer within ${timeoutMs} ms` : `network error: ${describe(error)}`, code: null, status: null };
+    }
+
+    if (response.ok) {
+      const page = parsePage(text);
+      if (typeof page === 'string') return { reason: `malformed page: ${page}`, code: null, status: response.status };
+      return { page };
+    }
+
+    const error = parseError(text);
+    if (response.status === 429) {
+      return {
+        reason: `rate limited (${error.code ?? '429'})`,
+        code: error.code,
+        status: 429,
+        rateLimitedForMs: rateLimitWaitMs(response.headers),
+      };
+    }
+    if (isRetryableResponse(response.status, error.code)) {
+      return { reason: `Kombo answered ${response.status}${error.code ? ` ${error.code}` : ''}`, code: error.code, status: response.status };
+    }
+    throw classifyErrorResponse(response.status, error.code, error.message, hadCursor);
+  }
+}
+
+function parsePage(text: string): Page | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return 'body is not JSON';
+  }
+  const parsed = pageEnvelopeSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
+  }
+  return { records: parsed.data.data.results, next: parsed.data.data.next };
+}
+
+function parseError(text: string): { code: string | null; message: string } {
+  try {
+    const parsed = errorEnvelopeSchema.safeParse(JSON.parse(text));
+    if (parsed.success) {
+      return { code: parsed.data.error.code ?? null, message: parsed.data.error.message ?? parsed.data.error.title ?? '' };
+    }
+  } catch {
+    // Not JSON: a proxy or load balancer answered. The status alone decides.
+  }
+  return { code: null, message: 'no Kombo error body' };
+}
+
+/** `ratelimit-reset` (seconds until the window resets), else `Retry-After`, else one second. */
+function rateLimitWaitMs(headers: Headers): number {
+  for (const name of ['ratelimit-reset', 'retry-after']) {
+    const value = headers.get(name);
+    if (value !== null && /^\d+(\.\d+)?$/.test(value.trim())) return Math.ceil(Number(value) * 1000);
+  }
+  return 1_000;
+}
+
+const describe = (error: unknown) =>
+  error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error);

@@ -1,0 +1,180 @@
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { syncJobKindSchema } from '../sync/job';
+import type { IntegrationState, ResourceState, StateStore, Walk, WalkSummary } from '../sync/ports';
+import { isConditionFailed } from './dynamo-errors';
+import { STATE_META_KEY, cursorKey, statePartition, walkKey } from './table-keys';
+
+/**
+ * The state table: per integration a `meta` item, and per resource a `cursor#<resource>` item
+ * (delta cursor, last success, last error, counts) and, while one runs, a `walk#<resource>` item
+ * (the checkpoint of a walk in progress).
+ */
+export class DynamoStateStore implements StateStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async resourceState(integrationId: string, resource: string): Promise<ResourceState> {
+    const pk = statePartition(integrationId);
+    const [cursor, walk] = await Promise.all([
+      this.get(pk, cursorKey(resource)),
+      this.get(pk, walkKey(resource)),
+    ]);
+    return {
+      deltaCursor: typeof cursor?.delta_cursor === 'string' ? cursor.delta_cursor : undefined,
+      walk: walk ? walkFromItem(integrationId, resource, walk) : undefined,
+    };
+  }
+
+  async integrationState(integrationId: string): Promise<IntegrationState | undefined> {
+    const meta = await this.get(statePartition(integrationId), STATE_META_KEY);
+    if (!meta) return undefined;
+    return {
+      blockedCode: typeof meta.blocked_code === 'string' ? meta.blocked_code : undefined,
+      blockedUntil: typeof meta.blocked_until === 'string' ? meta.blocked_until : undefined,
+    };
+  }
+
+  async saveWalk(walk: Walk): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: statePartition(walk.integrationId),
+          sk: walkKey(walk.resource),
+          integration_id: walk.integrationId,
+          resource: walk.resource,
+          kind: walk.kind,
+          run_id: walk.runId ?? null,
+          started_at: walk.startedAt,
+          updated_after: walk.updatedAfter ?? null,
+          next: walk.next,
+          pages: walk.pages,
+          invocations: walk.invocations,
+          counts: walk.counts,
+        },
+      }),
+    );
+  }
+
+  async completeWalk({ walk, finishedAt, durationMs }: WalkSummary): Promise<void> {
+    const key = { pk: statePartition(walk.integrationId), sk: cursorKey(walk.resource) };
+    const summary = {
+      ':last_success_at': finishedAt,
+      ':last_walk': {
+        kind: walk.kind,
+        run_id: walk.runId ?? null,
+        started_at: walk.startedAt,
+        updated_after: walk.updatedAfter ?? null,
+        finished_at: finishedAt,
+        duration_ms: durationMs,
+        pages: walk.pages,
+        invocations: walk.invocations,
+        ...walk.counts,
+      },
+      ':written': walk.counts.written,
+      ':one': 1,
+      ':integration_id': walk.integrationId,
+      ':resource': walk.resource,
+    };
+    const summaryUpdate =
+      'SET last_success_at = :last_success_at, last_walk = :last_walk, integration_id = :integration_id, resource = :resource ' +
+      'ADD records_written :written, walks_completed :one';
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: summaryUpdate.replace('SET ', 'SET delta_cursor = :started_at, '),
+          // The cursor never moves backwards, e.g. when an older walk finishes after a newer one.
+          ConditionExpression: 'attribute_not_exists(delta_cursor) OR delta_cursor < :started_at',
+          ExpressionAttributeValues: { ...summary, ':started_at': walk.startedAt },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      await this.client.send(
+        new UpdateCommand({ TableName: this.tableName, Key: key, UpdateExpression: summaryUpdate, ExpressionAttributeValues: summary }),
+      );
+    }
+    await this.discardWalk(walk.integrationId, walk.resource);
+  }
+
+  async discardWalk(integrationId: string, resource: string): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: statePartition(integrationId), sk: walkKey(resource) } }),
+    );
+  }
+
+  async recordFailure(
+    integrationId: string,
+    resource: string,
+    failure: { at: string; code: string | null; message: string },
+  ): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: statePartition(integrationId), sk: cursorKey(resource) },
+        UpdateExpression:
+          'SET last_error = :failure, integration_id = :integration_id, resource = :resource ADD failures :one',
+        ExpressionAttributeValues: { ':failure': failure, ':integration_id': integrationId, ':resource': resource, ':one': 1 },
+      }),
+    );
+  }
+
+  async blockIntegration(integrationId: string, block: { code: string; until: string; at: string }): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: statePartition(integrationId), sk: STATE_META_KEY },
+        UpdateExpression: 'SET integration_id = :id, blocked_code = :code, blocked_until = :until, blocked_at = :at',
+        ExpressionAttributeValues: { ':id': integrationId, ':code': block.code, ':until': block.until, ':at': block.at },
+      }),
+    );
+  }
+
+  private async get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+    const response = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }));
+    return response.Item;
+  }
+}
+
+const walkItemSchema = z.object({
+  kind: syncJobKindSchema,
+  run_id: z.string().nullish(),
+  started_at: z.string(),
+  updated_after: z.string().nullish(),
+  next: z.string().nullable(),
+  pages: z.number().int().nonnegative(),
+  invocations: z.number().int().nonnegative(),
+  counts: z.object({
+    written: z.number(),
+    unchanged: z.number(),
+    stale: z.number(),
+    tombstoned: z.number(),
+    oversized: z.number(),
+  }),
+});
+
+/** A checkpoint that does not parse is reported, never guessed at: the walk would resume wrongly. */
+function walkFromItem(integrationId: string, resource: string, item: Record<string, unknown>): Walk {
+  const parsed = walkItemSchema.safeParse(item);
+  if (!parsed.success) {
+    throw new Error(`state item walk#${resource} of ${integrationId} is malformed: ${parsed.error.issues[0]?.path.join('.')}`);
+  }
+  const walk = parsed.data;
+  return {
+    integrationId,
+    resource,
+    kind: walk.kind,
+    runId: walk.run_id ?? undefined,
+    startedAt: walk.started_at,
+    updatedAfter: walk.updated_after ?? undefined,
+    next: walk.next,
+    pages: walk.pages,
+    invocations: walk.invocations,
+    counts: walk.counts,
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * Key layout of the two tables, shared by the stores, the CDK constructs and the local servers.
+ *
+ * Records table: `pk` = `<integration_id>#<resource>`, `sk` = Kombo `id`.
+ * State table: one partition per integration, `pk` = `integration#<id>`, so a purge is one Query.
+ */
+export const PARTITION_KEY = 'pk';
+export const SORT_KEY = 'sk';
+/** Epoch seconds; DynamoDB's TTL deletes tombstones and finished-run summaries after it. */
+export const TTL_ATTRIBUTE = 'expires_at';
+
+export const recordPartition = (integrationId: string, resource: string) => `${integrationId}#${resource}`;
+
+export const statePartition = (integrationId: string) => `integration#${integrationId}`;
+export const STATE_META_KEY = 'meta';
+export const cursorKey = (resource: string) => `cursor#${resource}`;
+export const walkKey = (resource: string) => `walk#${resource}`;

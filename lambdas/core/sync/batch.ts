@@ -1,0 +1,123 @@
+import type { Deadline } from '../kombo/client';
+import type { Telemetry } from '../telemetry';
+import type { JobResult, RunnableJob } from './engine';
+import { messageGroupId, syncJobSchema, type SyncJob } from './job';
+
+/** One message of a queue batch, as the worker sees it (no SQS types). */
+export interface QueueMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly groupId: string;
+  /** Epoch ms when the queue accepted the message. */
+  readonly sentAt: number;
+}
+
+export interface BatchDependencies {
+  readonly run: (job: RunnableJob, deadline: Deadline) => Promise<JobResult>;
+  /** Moves a message that can never be processed to the dead-letter queue, with the reason. */
+  readonly deadLetter: (message: QueueMessage, reason: string) => Promise<void>;
+  readonly telemetry: Telemetry;
+}
+
+interface Coalesced {
+  readonly runnable: RunnableJob;
+  readonly messageIds: string[];
+}
+
+/**
+ * Runs a batch from the FIFO queue. The messages of one group are coalesced into as few jobs as
+ * possible (a burst of webhooks for one resource becomes one walk). Groups run concurrently; within
+ * a group, a failed job fails its messages and every later message of the group, as FIFO requires.
+ */
+export async function processBatch(
+  messages: readonly QueueMessage[],
+  deadline: Deadline,
+  deps: BatchDependencies,
+): Promise<{ failedMessageIds: string[] }> {
+  const groups = new Map<string, QueueMessage[]>();
+  for (const message of messages) {
+    const group = groups.get(message.groupId) ?? [];
+    group.push(message);
+    groups.set(message.groupId, group);
+  }
+  const failed = await Promise.all([...groups.values()].map((group) => processGroup(group, deadline, deps)));
+  return { failedMessageIds: failed.flat() };
+}
+
+async function processGroup(group: readonly QueueMessage[], deadline: Deadline, deps: BatchDependencies): Promise<string[]> {
+  const jobs: Coalesced[] = [];
+  for (let index = 0; index < group.length; index++) {
+    const message = group[index] as QueueMessage;
+    const parsed = parseJob(message);
+    if (typeof parsed === 'string') {
+      try {
+        await deps.deadLetter(message, parsed);
+        deps.telemetry.error('invalid job message moved to the dead-letter queue', { messageId: message.messageId, problem: parsed });
+        deps.telemetry.count('JobsDeadLettered');
+      } catch (error) {
+        deps.telemetry.error('could not dead-letter an invalid job message; it will be retried', { messageId: message.messageId, problem: parsed, reason: String(error) });
+        return failFrom(group, index, jobs);
+      }
+      continue;
+    }
+    const requestedAt = parsed.requestedAt ?? message.sentAt;
+    const last = jobs.at(-1);
+    if (last && sameWork(last.runnable.job, parsed)) {
+      jobs[jobs.length - 1] = {
+        runnable: { job: last.runnable.job, requestedAt: Math.max(last.runnable.requestedAt, requestedAt) },
+        messageIds: [...last.messageIds, message.messageId],
+      };
+    } else {
+      jobs.push({ runnable: { job: parsed, requestedAt }, messageIds: [message.messageId] });
+    }
+  }
+
+  for (let index = 0; index < jobs.length; index++) {
+    const { runnable, messageIds } = jobs[index] as Coalesced;
+    try {
+      const result = await deps.run(runnable, deadline);
+      deps.telemetry.info('job finished', {
+        integrationId: runnable.job.integrationId,
+        resource: runnable.job.resource,
+        kind: runnable.job.kind,
+        messages: messageIds.length,
+        ...result,
+      });
+    } catch (error) {
+      deps.telemetry.error('job failed; its messages and the later ones of its group will be retried', {
+        integrationId: runnable.job.integrationId,
+        resource: runnable.job.resource,
+        reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+      return jobs.slice(index).flatMap((job) => job.messageIds);
+    }
+  }
+  return [];
+}
+
+/** Message `index` could not be handled: it, the later messages and the unrun jobs fail. */
+function failFrom(group: readonly QueueMessage[], index: number, coalesced: readonly Coalesced[]): string[] {
+  return [...coalesced.flatMap((job) => job.messageIds), ...group.slice(index).map((message) => message.messageId)];
+}
+
+function sameWork(a: SyncJob, b: SyncJob): boolean {
+  return a.kind === b.kind && a.integrationId === b.integrationId && a.resource === b.resource;
+}
+
+function parseJob(message: QueueMessage): SyncJob | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(message.body);
+  } catch {
+    return 'body is not JSON';
+  }
+  const parsed = syncJobSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return `not a sync job: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
+  }
+  if (messageGroupId(parsed.data.integrationId, parsed.data.resource) !== message.groupId) {
+    return `message group ${message.groupId} does not match the job's integration and resource`;
+  }
+  return parsed.data;
+}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { KomboRecord } from '../kombo/responses';
+import { TTL_ATTRIBUTE, recordPartition } from '../store/table-keys';
+
+/**
+ * How one Kombo record is stored in the records table (the public data model; see README).
+ * DynamoDB items are limited to 400 KB and 32 levels of nesting: a record that does not fit as a map
+ * is stored gzip-compressed, and one that does not fit even then as metadata only, flagged.
+ */
+export const MAX_INLINE_DATA_BYTES = 350_000;
+export const MAX_COMPRESSED_DATA_BYTES = 350_000;
+const MAX_MAP_DEPTH = 30;
+
+export type DataEncoding = 'map' | 'gzip' | 'omitted' | 'tombstone';
+
+export interface RecordItem {
+  readonly pk: string;
+  readonly sk: string;
+  readonly integration_id: string;
+  readonly resource: string;
+  readonly id: string;
+  readonly remote_id: string | null;
+  /** Kombo's `changed_at`, normalised to `YYYY-MM-DDTHH:mm:ss.sssZ` so strings compare in time order. */
+  readonly changed_at: string;
+  readonly remote_deleted_at: string | null;
+  /** The Kombo record verbatim (absent on tombstones and on gzip/omitted items). */
+  readonly data?: Record<string, unknown>;
+  /** gzip of the record's JSON, when it is too big or too deep for a map. */
+  readonly data_gzip?: Uint8Array;
+  readonly data_encoding: DataEncoding;
+  /** Size of the record's JSON in bytes, on gzip and omitted items. */
+  readonly data_bytes?: number;
+  /** SHA-256 of the record's JSON: tells an unchanged re-read from a change. */
+  readonly data_hash: string;
+  readonly synced_at: string;
+  readonly [TTL_ATTRIBUTE]?: number;
+}
+
+export interface RecordItemOptions {
+  readonly now: Date;
+  readonly tombstoneTtlSeconds: number;
+}
+
+export function normaliseTimestamp(value: string): string {
+  return new Date(value).toISOString();
+}
+
+export function toRecordItem(
+  integrationId: string,
+  resource: string,
+  record: KomboRecord,
+  options: RecordItemOptions,
+): RecordItem {
+  const json = JSON.stringify(record);
+  const common = {
+    pk: recordPartition(integrationId, resource),
+    sk: record.id,
+    integration_id: integrationId,
+    resource,
+    id: record.id,
+    remote_id: record.remote_id ?? null,
+    changed_at: normaliseTimestamp(record.changed_at),
+    remote_deleted_at: record.remote_deleted_at ? normaliseTimestamp(record.remote_deleted_at) : null,
+    data_hash: createHash('sha256').update(json).digest('base64url'),
+    synced_at: options.now.toISOString(),
+  };
+  if (record.remote_deleted_at) {
+    // A tombstone keeps no personal data of a deleted person, and goes away after the TTL.
+    return {
+      ...common,
+      data_encoding: 'tombstone',
+      [TTL_ATTRIBUTE]: Math.floor(options.now.getTime() / 1000) + options.tombstoneTtlSeconds,
+    };
+  }
+  const bytes = Buffer.byteLength(json);
+  if (bytes <= MAX_INLINE_DATA_BYTES && depth(record) <= MAX_MAP_DEPTH) {
+    return { ...common, data: record, data_encoding: 'map' };
+  }
+  const compressed = gzipSync(json);
+  if (compressed.length <= MAX_COMPRESSED_DATA_BYTES) {
+    return { ...common, data_gzip: compressed, data_encoding: 'gzip', data_bytes: bytes };
+  }
+  return { ...common, data_encoding: 'omitted', data_bytes: bytes };
+}
+
+function depth(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  let deepest = 0;
+  for (const child of Object.values(value)) {
+    const childDepth = depth(child);
+    if (childDepth > deepest) deepest = childDepth;
+  }
+  return deepest + 1;
+}

@@ -1,0 +1,68 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { workerConfig } from '../core/config';
+import { KomboClient } from '../core/kombo/client';
+import { logger, metrics, telemetry } from '../core/observability';
+import { CachedSecrets } from '../core/secrets';
+import { sqsDeadLetter } from '../core/store/dead-letter';
+import { SqsJobQueue } from '../core/store/job-queue';
+import { DynamoRecordStore } from '../core/store/records-store';
+import { secretsManagerLoader } from '../core/store/secrets-manager';
+import { DynamoStateStore } from '../core/store/state-store';
+import { processBatch } from '../core/sync/batch';
+import { SyncEngine } from '../core/sync/engine';
+
+// Built once per container.
+const config = workerConfig();
+const secrets = new CachedSecrets(
+  config.secrets.secretArn ? secretsManagerLoader(new SecretsManagerClient({}), config.secrets.secretArn) : undefined,
+  config.secrets.overrides,
+);
+const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});
+const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+const engine = new SyncEngine(
+  {
+    kombo: new KomboClient({
+      baseUrl: config.komboApiUrl,
+      apiKey: () => secrets.komboApiKey(),
+      requestTimeoutMs: config.requestTimeoutMs,
+      onRetry: (notice) => {
+        logger.warn('retrying a Kombo request', { ...notice });
+        metrics.addMetric('KomboRetries', 'Count', 1);
+      },
+    }),
+    records: new DynamoRecordStore(dynamo, config.recordsTable),
+    state: new DynamoStateStore(dynamo, config.stateTable),
+    queue: new SqsJobQueue(sqs, config.queueUrl),
+    telemetry,
+  },
+  config.engine,
+);
+const deadLetter = sqsDeadLetter(sqs, config.deadLetterQueueUrl);
+
+async function handleBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  const messages = event.Records.map((record) => ({
+    messageId: record.messageId,
+    body: record.body,
+    groupId: record.attributes.MessageGroupId ?? '',
+    sentAt: Number(record.attributes.SentTimestamp),
+  }));
+  const { failedMessageIds } = await processBatch(
+    messages,
+    { remainingMs: () => context.getRemainingTimeInMillis() },
+    { run: (job, deadline) => engine.run(job, deadline), deadLetter, telemetry },
+  );
+  return { batchItemFailures: failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
+}
+
+export const handler = middy(handleBatch)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

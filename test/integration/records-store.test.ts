@@ -1,0 +1,108 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoRecordStore } from '../../lambdas/core/store/records-store';
+import { MAX_INLINE_DATA_BYTES, toRecordItem } from '../../lambdas/core/sync/record-item';
+import { startLocalDynamo, type LocalDynamo } from '../../local/aws/dynamo-server';
+
+let dynamo: LocalDynamo;
+let store: DynamoRecordStore;
+const TABLE = 'records';
+const NOW = new Date('2026-11-27T12:00:00.000Z');
+const item = (record: Record<string, unknown>, now = NOW) =>
+  toRecordItem('personio:p1', 'hris/employees', { id: 'e1', remote_id: 'r1', changed_at: '2026-11-01T00:00:00.000Z', remote_deleted_at: null, ...record } as never, {
+    now,
+    tombstoneTtlSeconds: 14 * 86_400,
+  });
+const stored = async (id = 'e1') =>
+  (await dynamo.documents.send(new GetCommand({ TableName: TABLE, Key: { pk: 'personio:p1#hris/employees', sk: id } }))).Item;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+  await dynamo.createTable(TABLE);
+  store = new DynamoRecordStore(dynamo.documents, TABLE);
+});
+afterAll(async () => dynamo?.close());
+
+describe('records store (dynalite)', () => {
+  it('stores the public data model', async () => {
+    expect(await store.write(item({ first_name: 'Ada', nested: { a: [1, { b: null }] } }), { markSeen: false })).toBe('written');
+    expect(await stored()).toEqual({
+      pk: 'personio:p1#hris/employees',
+      sk: 'e1',
+      integration_id: 'personio:p1',
+      resource: 'hris/employees',
+      id: 'e1',
+      remote_id: 'r1',
+      changed_at: '2026-11-01T00:00:00.000Z',
+      remote_deleted_at: null,
+      data: { id: 'e1', remote_id: 'r1', changed_at: '2026-11-01T00:00:00.000Z', remote_deleted_at: null, first_name: 'Ada', nested: { a: [1, { b: null }] } },
+      data_encoding: 'map',
+      data_hash: expect.any(String),
+      synced_at: NOW.toISOString(),
+    });
+  });
+
+  it('does not rewrite an unchanged record, and says so', async () => {
+    const later = new Date(NOW.getTime() + 60_000);
+    expect(await store.write(item({ first_name: 'Ada', nested: { a: [1, { b: null }] } }, later), { markSeen: false })).toBe('unchanged');
+    expect((await stored())?.synced_at).toBe(NOW.toISOString());
+  });
+
+  it('applies a re-read with the same changed_at but new content (nested data changed)', async () => {
+    expect(await store.write(item({ first_name: 'Ada', nested: { a: [2] } }), { markSeen: false })).toBe('written');
+    expect((await stored())?.data).toMatchObject({ nested: { a: [2] } });
+  });
+
+  it('refuses older data and keeps what it has', async () => {
+    await store.write(item({ changed_at: '2026-11-02T00:00:00.000Z', first_name: 'Newer' }), { markSeen: false });
+    expect(await store.write(item({ changed_at: '2026-11-01T12:00:00.000Z', first_name: 'Older' }), { markSeen: false })).toBe('stale');
+    expect((await stored())?.data).toMatchObject({ first_name: 'Newer' });
+  });
+
+  it('compares changed_at as instants whatever the precision Kombo sends', async () => {
+    expect(await store.write(item({ changed_at: '2026-11-01T23:59:59Z', first_name: 'Seconds' }), { markSeen: false })).toBe('stale');
+    expect(await store.write(item({ changed_at: '2026-11-02T00:00:00.5+00:00', first_name: 'Later' }), { markSeen: false })).toBe('written');
+    expect((await stored())?.changed_at).toBe('2026-11-02T00:00:00.500Z');
+  });
+
+  it('marks a refused record as seen when asked (full walks)', async () => {
+    const later = new Date(NOW.getTime() + 3_600_000);
+    expect(await store.write(item({ changed_at: '2026-10-01T00:00:00.000Z' }, later), { markSeen: true })).toBe('stale');
+    expect((await stored())?.synced_at).toBe(later.toISOString());
+    expect((await stored())?.data).toMatchObject({ first_name: 'Later' });
+  });
+
+  it('turns a deleted record into a tombstone without data, with a TTL', async () => {
+    const tombstone = item({ changed_at: '2026-11-03T00:00:00.000Z', remote_deleted_at: '2026-11-03T00:00:00.000Z', first_name: 'Gone' });
+    expect(await store.write(tombstone, { markSeen: false })).toBe('written');
+    const saved = await stored();
+    expect(saved?.data).toBeUndefined();
+    expect(saved?.data_encoding).toBe('tombstone');
+    expect(saved?.remote_deleted_at).toBe('2026-11-03T00:00:00.000Z');
+    expect(saved?.expires_at).toBe(Math.floor(NOW.getTime() / 1000) + 14 * 86_400);
+    expect(JSON.stringify(saved)).not.toContain('Gone');
+  });
+
+  it('stores a record too big for an item gzip-compressed, and one too big even then as flagged metadata', async () => {
+    const big = { id: 'big', changed_at: '2026-11-01T00:00:00.000Z', blob: 'ab'.repeat(MAX_INLINE_DATA_BYTES) };
+    expect(await store.write(item(big), { markSeen: false })).toBe('written');
+    const saved = await stored('big');
+    expect(saved?.data_encoding).toBe('gzip');
+    expect(JSON.parse(gunzipSync(saved?.data_gzip as Uint8Array).toString('utf8'))).toMatchObject({ id: 'big', blob: big.blob });
+
+    let noise = '';
+    for (let i = 0; noise.length < 700_000; i++) noise += (i * 2654435761 % 4294967296).toString(36);
+    const huge = { id: 'huge', changed_at: '2026-11-01T00:00:00.000Z', blob: noise };
+    expect(await store.write(item(huge), { markSeen: false })).toBe('written');
+    expect(await stored('huge')).toMatchObject({ data_encoding: 'omitted', data_bytes: expect.any(Number) });
+    expect((await stored('huge'))?.data).toBeUndefined();
+  });
+
+  it('stores a record nested deeper than DynamoDB allows compressed', async () => {
+    let deep: Record<string, unknown> = { leaf: true };
+    for (let level = 0; level < 40; level++) deep = { child: deep };
+    expect(await store.write(item({ id: 'deep', deep }), { markSeen: false })).toBe('written');
+    expect((await stored('deep'))?.data_encoding).toBe('gzip');
+  });
+});
