@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseSyncResources } from '../lambdas/core/config';
+import { parseKomboApiUrl, parseSyncResources } from '../lambdas/core/config';
 import type { KomboSyncStackProps } from './kombo-sync-stack';
 
 /**
@@ -14,6 +14,12 @@ const contextSchema = z.object({
   syncResources: z.union([z.string(), z.array(z.string())]).optional(),
   webhookRateLimit: numberFromContext.optional(),
   webhookBurstLimit: numberFromContext.optional(),
+  komboApiUrl: z.string().refine((value) => { try { parseKomboApiUrl(value); return true; } catch { return false; } }, 'must be eu, us or an http(s) URL including /v1').optional(),
+  workerTimeoutSeconds: numberFromContext.pipe(z.number().int().min(30).max(900)).optional(),
+  workerMaxConcurrency: numberFromContext.pipe(z.number().int().min(2).max(1000)).optional(),
+  retainTables: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional(),
+  cursorOverlapMinutes: numberFromContext.optional(),
+  tombstoneTtlDays: numberFromContext.pipe(z.number().int().min(1)).optional(),
 });
 
 export interface AppSettings {
@@ -41,6 +47,14 @@ export function settingsFromContext(read: (key: string) => unknown): AppSettings
         context.webhookRateLimit !== undefined || context.webhookBurstLimit !== undefined
           ? { rateLimit: context.webhookRateLimit ?? 50, burstLimit: context.webhookBurstLimit ?? 100 }
           : undefined,
+      komboApiUrl: context.komboApiUrl,
+      workerTimeoutSeconds: context.workerTimeoutSeconds,
+      workerMaxConcurrency: context.workerMaxConcurrency,
+      retainTables: context.retainTables,
+      workerEnvironment: {
+        ...(context.cursorOverlapMinutes !== undefined ? { CURSOR_OVERLAP_SECONDS: String(context.cursorOverlapMinutes * 60) } : {}),
+        ...(context.tombstoneTtlDays !== undefined ? { TOMBSTONE_TTL_DAYS: String(context.tombstoneTtlDays) } : {}),
+      },
     },
   };
 }

@@ -1,8 +1,10 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Construct } from 'constructs';
+import { MirrorTables } from './mirror-tables';
 import { SyncJobQueue } from './sync-job-queue';
 import { SyncSecret } from './sync-secret';
+import { SyncWorker } from './sync-worker';
 import { WebhookIngress } from './webhook-ingress';
 
 export interface KomboSyncStackProps extends StackProps {
@@ -12,13 +14,41 @@ export interface KomboSyncStackProps extends StackProps {
   readonly syncResources?: readonly string[];
   /** Throttling of the webhook endpoint. @default 50 requests/s, burst 100 */
   readonly webhookThrottle?: ThrottleSettings;
+  /** `eu`, `us` or a base URL including `/v1`. @default eu */
+  readonly komboApiUrl?: string;
+  /** @default 300 */
+  readonly workerTimeoutSeconds?: number;
+  /** Concurrent worker batches at most. @default 5 */
+  readonly workerMaxConcurrency?: number;
+  /** Keep the records and state tables when the stack is deleted. @default true */
+  readonly retainTables?: boolean;
+  /** Worker settings passed as environment (CURSOR_OVERLAP_SECONDS, TOMBSTONE_TTL_DAYS, …). */
+  readonly workerEnvironment?: Record<string, string>;
 }
 
 export class KomboSyncStack extends Stack {
   constructor(scope: Construct, id: string, props: KomboSyncStackProps = {}) {
     super(scope, id, props);
     const secret = new SyncSecret(this, 'Secret', { existingSecretArn: props.existingSecretArn });
-    const jobs = new SyncJobQueue(this, 'SyncJobs');
+    const workerTimeout = Duration.seconds(props.workerTimeoutSeconds ?? 300);
+    // AWS: the queue's visibility timeout should be at least six times the consumer's timeout.
+    const jobs = new SyncJobQueue(this, 'SyncJobs', {
+      visibilityTimeout: Duration.seconds(Math.max(1800, workerTimeout.toSeconds() * 6)),
+    });
+    const tables = new MirrorTables(this, 'Mirror', {
+      removalPolicy: props.retainTables === false ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+    new SyncWorker(this, 'Worker', {
+      jobQueue: jobs.queue,
+      deadLetterQueue: jobs.deadLetterQueue,
+      recordsTable: tables.records,
+      stateTable: tables.state,
+      secret: secret.secret,
+      komboApiUrl: props.komboApiUrl,
+      timeout: workerTimeout,
+      maxConcurrency: props.workerMaxConcurrency,
+      environment: props.workerEnvironment,
+    });
     const ingress = new WebhookIngress(this, 'Ingress', {
       jobQueue: jobs.queue,
       secret: secret.secret,
@@ -35,6 +65,9 @@ export class KomboSyncStack extends Stack {
       value: secret.secret.secretArn,
     });
     new CfnOutput(this, 'SyncJobsQueueUrl', { value: jobs.queue.queueUrl });
+    new CfnOutput(this, 'RecordsTableName', { value: tables.records.tableName });
+    new CfnOutput(this, 'RecordsTableStreamArn', { value: tables.records.tableStreamArn ?? '' });
+    new CfnOutput(this, 'StateTableName', { value: tables.state.tableName });
     new CfnOutput(this, 'SyncJobsDeadLetterQueueUrl', { value: jobs.deadLetterQueue.queueUrl });
   }
 }

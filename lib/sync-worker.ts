@@ -1,0 +1,81 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { SyncFunction } from './sync-function';
+
+export interface SyncWorkerProps {
+  readonly jobQueue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly recordsTable: ITableV2;
+  readonly stateTable: ITableV2;
+  readonly secret: ISecret;
+  /** `eu`, `us` or a base URL including `/v1`. @default eu */
+  readonly komboApiUrl?: string;
+  /** @default 5 minutes. The queue's visibility timeout must be at least six times this. */
+  readonly timeout?: Duration;
+  /** Concurrent batches at most; protects Kombo's rate limit. @default 5 */
+  readonly maxConcurrency?: number;
+  /** Extra environment, e.g. CURSOR_OVERLAP_SECONDS or TOMBSTONE_TTL_DAYS (see README). */
+  readonly environment?: Record<string, string>;
+}
+
+const RECORD_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const STATE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+
+/**
+ * The sync worker: takes jobs from the FIFO queue (batches of 10, partial batch failures), fetches
+ * from Kombo and writes the mirror. It may touch only the two tables, the queue and the secret.
+ */
+export class SyncWorker extends Construct {
+  readonly handler: SyncFunction;
+
+  constructor(scope: Construct, id: string, props: SyncWorkerProps) {
+    super(scope, id);
+    const timeout = props.timeout ?? Duration.minutes(5);
+    if (!props.jobQueue.fifo) throw new Error('SyncWorker needs the FIFO sync-jobs queue');
+
+    this.handler = new SyncFunction(this, 'WorkerFunction', {
+      handlerDir: 'worker',
+      description: 'kombo-sync: runs sync jobs (Kombo fetch into DynamoDB)',
+      timeout,
+      memorySize: 1024,
+      environment: {
+        RECORDS_TABLE: props.recordsTable.tableName,
+        STATE_TABLE: props.stateTable.tableName,
+        SYNC_JOBS_QUEUE_URL: props.jobQueue.queueUrl,
+        DEAD_LETTER_QUEUE_URL: props.deadLetterQueue.queueUrl,
+        SECRET_ARN: props.secret.secretArn,
+        KOMBO_API_URL: props.komboApiUrl ?? 'eu',
+        ...props.environment,
+      },
+    });
+    this.handler.addEventSource(
+      new SqsEventSource(props.jobQueue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: props.maxConcurrency ?? 5,
+      }),
+    );
+    this.handler.addToRolePolicy(
+      new PolicyStatement({ actions: RECORD_ACTIONS, resources: [props.recordsTable.tableArn] }),
+    );
+    this.handler.addToRolePolicy(
+      new PolicyStatement({ actions: STATE_ACTIONS, resources: [props.stateTable.tableArn] }),
+    );
+    // Continuations go back into the queue; unprocessable messages straight to the dead-letter queue.
+    this.handler.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: [props.jobQueue.queueArn, props.deadLetterQueue.queueArn],
+      }),
+    );
+    this.handler.addToRolePolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.secret.secretArn] }),
+    );
+    props.secret.encryptionKey?.grantDecrypt(this.handler);
+  }
+}
