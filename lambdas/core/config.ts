@@ -96,19 +96,22 @@ export function webhookConfig(env: Env = process.env): WebhookConfig {
   };
 }
 
-const positiveNumber = (fallback: number) =>
+const numberAtLeast = (minimum: number, exclusive: boolean, fallback: number) =>
   z
     .string()
     .optional()
     .transform((value, ctx) => {
       if (value === undefined || value.trim() === '') return fallback;
       const number = Number(value);
-      if (!Number.isFinite(number) || number <= 0) {
-        ctx.addIssue({ code: 'custom', message: `must be a positive number, got "${value}"` });
+      if (!Number.isFinite(number) || number < minimum || (exclusive && number === minimum)) {
+        const expected = exclusive ? 'a positive number' : 'a number ≥ 0';
+        ctx.addIssue({ code: 'custom', message: `must be ${expected}, got "${value}"` });
         return z.NEVER;
       }
       return number;
     });
+const positiveNumber = (fallback: number) => numberAtLeast(0, true, fallback);
+const nonNegativeNumber = (fallback: number) => numberAtLeast(0, false, fallback);
 
 /** `KOMBO_API_URL`: `eu` (default), `us`, or a base URL including `/v1` (e.g. a fake Kombo). */
 export function parseKomboApiUrl(value: string | undefined): string {
@@ -146,6 +149,7 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
       WRITE_CONCURRENCY: positiveNumber(DEFAULT_ENGINE_SETTINGS.writeConcurrency),
       TOMBSTONE_TTL_DAYS: positiveNumber(DEFAULT_ENGINE_SETTINGS.tombstoneTtlSeconds / 86_400),
       INTEGRATION_RECHECK_MINUTES: positiveNumber(DEFAULT_ENGINE_SETTINGS.integrationRecheckMs / 60_000),
+      COALESCE_WINDOW_SECONDS: nonNegativeNumber(DEFAULT_ENGINE_SETTINGS.coalesceWindowMs / 1000),
     },
     env,
   );
@@ -168,6 +172,7 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
       tombstoneTtlSeconds: Math.round(values.TOMBSTONE_TTL_DAYS * 86_400),
       integrationRecheckMs: values.INTEGRATION_RECHECK_MINUTES * 60_000,
       maxPages: DEFAULT_ENGINE_SETTINGS.maxPages,
+      coalesceWindowMs: values.COALESCE_WINDOW_SECONDS * 1000,
     },
   };
 }

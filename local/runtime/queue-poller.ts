@@ -59,7 +59,8 @@ export async function pollOnce(options: PollOptions): Promise<InvocationReport |
     options.onInvoke?.(event);
     const response = await options.handler(event, context);
     failedIds = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
-  } catch {
+  } catch (error) {
+    console.error('worker invocation failed; the whole batch returns to the queue:', error);
     crashed = true;
     failedIds = new Set(messages.map((message) => message.MessageId ?? ''));
   }

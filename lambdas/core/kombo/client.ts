@@ -80,7 +80,7 @@ export class KomboClient {
     this.maxRetries = options.maxRetries ?? 5;
     this.baseBackoffMs = options.baseBackoffMs ?? 500;
     this.maxBackoffMs = options.maxBackoffMs ?? 20_000;
-    this.reserveMs = options.reserveMs ?? 1_000;
+    this.reserveMs = options.reserveMs ?? 0;
     this.fetchFn = options.fetch ?? fetch;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;

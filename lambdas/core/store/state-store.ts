@@ -5,6 +5,9 @@ import type { IntegrationState, ResourceState, StateStore, Walk, WalkSummary } f
 import { isConditionFailed } from './dynamo-errors';
 import { STATE_META_KEY, cursorKey, statePartition, walkKey } from './table-keys';
 
+/** `resource` is a DynamoDB reserved word. */
+const RESOURCE_NAME = { '#resource': 'resource' };
+
 /**
  * The state table: per integration a `meta` item, and per resource a `cursor#<resource>` item
  * (delta cursor, last success, last error, counts) and, while one runs, a `walk#<resource>` item
@@ -80,7 +83,7 @@ export class DynamoStateStore implements StateStore {
       ':resource': walk.resource,
     };
     const summaryUpdate =
-      'SET last_success_at = :last_success_at, last_walk = :last_walk, integration_id = :integration_id, resource = :resource ' +
+      'SET last_success_at = :last_success_at, last_walk = :last_walk, integration_id = :integration_id, #resource = :resource ' +
       'ADD records_written :written, walks_completed :one';
     try {
       await this.client.send(
@@ -90,13 +93,20 @@ export class DynamoStateStore implements StateStore {
           UpdateExpression: summaryUpdate.replace('SET ', 'SET delta_cursor = :started_at, '),
           // The cursor never moves backwards, e.g. when an older walk finishes after a newer one.
           ConditionExpression: 'attribute_not_exists(delta_cursor) OR delta_cursor < :started_at',
+          ExpressionAttributeNames: RESOURCE_NAME,
           ExpressionAttributeValues: { ...summary, ':started_at': walk.startedAt },
         }),
       );
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
       await this.client.send(
-        new UpdateCommand({ TableName: this.tableName, Key: key, UpdateExpression: summaryUpdate, ExpressionAttributeValues: summary }),
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: summaryUpdate,
+          ExpressionAttributeNames: RESOURCE_NAME,
+          ExpressionAttributeValues: summary,
+        }),
       );
     }
     await this.discardWalk(walk.integrationId, walk.resource);
@@ -118,7 +128,8 @@ export class DynamoStateStore implements StateStore {
         TableName: this.tableName,
         Key: { pk: statePartition(integrationId), sk: cursorKey(resource) },
         UpdateExpression:
-          'SET last_error = :failure, integration_id = :integration_id, resource = :resource ADD failures :one',
+          'SET last_error = :failure, integration_id = :integration_id, #resource = :resource ADD failures :one',
+        ExpressionAttributeNames: RESOURCE_NAME,
         ExpressionAttributeValues: { ':failure': failure, ':integration_id': integrationId, ':resource': resource, ':one': 1 },
       }),
     );

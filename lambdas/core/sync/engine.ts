@@ -33,6 +33,11 @@ export interface EngineSettings {
   /** How long an integration Kombo called inactive or invalid is skipped before it is tried again. */
   readonly integrationRecheckMs: number;
   readonly maxPages: number;
+  /**
+   * A delta walk starts no sooner than this after the job was requested. Webhooks of a burst that
+   * arrive meanwhile queue up behind the running job and are then covered by its walk.
+   */
+  readonly coalesceWindowMs: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -42,6 +47,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   tombstoneTtlSeconds: 14 * 24 * 3600,
   integrationRecheckMs: 60 * 60_000,
   maxPages: 40_000,
+  coalesceWindowMs: 1_000,
 };
 
 export interface EngineDependencies {
@@ -51,6 +57,7 @@ export interface EngineDependencies {
   readonly queue: JobQueue;
   readonly telemetry: Telemetry;
   readonly now?: () => Date;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** A job as the worker runs it: possibly several messages of one group, coalesced. */
@@ -80,12 +87,14 @@ const emptyCounts = (): WalkCounts => ({ written: 0, unchanged: 0, stale: 0, tom
  */
 export class SyncEngine {
   private readonly now: () => Date;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
     private readonly deps: EngineDependencies,
     private readonly settings: EngineSettings = DEFAULT_ENGINE_SETTINGS,
   ) {
     this.now = deps.now ?? (() => new Date());
+    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   async run(runnable: RunnableJob, deadline: Deadline): Promise<JobResult> {
@@ -115,6 +124,7 @@ export class SyncEngine {
           telemetry.count('JobCoalesced');
           return { outcome: 'skipped', reason: 'already-covered' };
         }
+        if (job.kind === 'delta') await this.settle(runnable.requestedAt, deadline);
         walk = this.newWalk(job, resource.deltaCursor);
         await state.saveWalk(walk);
       }
@@ -144,6 +154,12 @@ export class SyncEngine {
         return { outcome: 'completed', ...progress };
       }
     }
+  }
+
+  /** Waits out the rest of the coalescing window, if there is time for it. */
+  private async settle(requestedAt: number, deadline: Deadline): Promise<void> {
+    const wait = requestedAt + this.settings.coalesceWindowMs - this.now().getTime();
+    if (wait > 0 && deadline.remainingMs() - wait > this.settings.timeMarginMs) await this.sleep(wait);
   }
 
   private newWalk(job: SyncJob, deltaCursor: string | undefined): Walk {

@@ -1,0 +1,109 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { startLocalDynamo, type LocalDynamo } from '../../local/aws/dynamo-server';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalSqs, type LocalSqs } from '../../local/aws/sqs-server';
+import { startFakeKombo, type FakeKombo, type FakeKomboOptions } from '../../local/fake-kombo';
+import { pollUntilEmpty, type InvocationReport, type PollOptions, type WorkerHandler } from '../../local/runtime/queue-poller';
+import { startWebhookEndpoint, type LocalWebhookEndpoint, type WebhookHandler } from '../../local/runtime/webhook-server';
+import { recordPartition, statePartition } from '../../lambdas/core/store/table-keys';
+
+/**
+ * The whole pipeline in this process, every protocol real: the fake Kombo (HTTP), fauxqs (SQS),
+ * dynalite (DynamoDB), and the two Lambda handlers behind a local webhook endpoint and queue poller.
+ * Start it once per test file: the handlers read their environment when first imported.
+ */
+export interface Pipeline {
+  readonly kombo: FakeKombo;
+  readonly sqs: LocalSqs;
+  readonly dynamo: LocalDynamo;
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+  readonly webhook: LocalWebhookEndpoint;
+  readonly webhookSecret: string;
+  /** Lets the worker drain the queue, as Lambda's event source would. */
+  runWorker(options?: Partial<Pick<PollOptions, 'timeBudgetMs' | 'onInvoke'>> & { maxInvocations?: number }): Promise<InvocationReport[]>;
+  /** Every item of the records table for one integration and resource. */
+  storedRecords(integrationId: string, resource: string): Promise<Record<string, unknown>[]>;
+  /** Every item of the state table for one integration. */
+  stateItems(integrationId: string): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+export const RECORDS_TABLE = 'kombo-sync-records';
+export const STATE_TABLE = 'kombo-sync-state';
+const WEBHOOK_SECRET = 'whsec_pipeline_test';
+
+export async function startPipeline(
+  options: { workerEnv?: Record<string, string>; kombo?: FakeKomboOptions; syncResources?: string } = {},
+): Promise<Pipeline> {
+  const [kombo, sqs, dynamo] = await Promise.all([startFakeKombo(options.kombo), startLocalSqs(), startLocalDynamo()]);
+  const { queueUrl, deadLetterQueueUrl } = await sqs.createSyncJobsQueue('sync-jobs');
+  await Promise.all([dynamo.createTable(RECORDS_TABLE), dynamo.createTable(STATE_TABLE)]);
+
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    SYNC_JOBS_QUEUE_URL: queueUrl,
+    DEAD_LETTER_QUEUE_URL: deadLetterQueueUrl,
+    RECORDS_TABLE,
+    STATE_TABLE,
+    KOMBO_API_URL: kombo.baseUrl,
+    KOMBO_API_KEY: kombo.apiKey,
+    KOMBO_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    SYNC_RESOURCES: options.syncResources ?? 'all',
+    ...options.workerEnv,
+  });
+  const { handler: webhookHandler } = (await import('../../lambdas/webhook/handler')) as { handler: WebhookHandler };
+  const { handler: workerHandler } = (await import('../../lambdas/worker/handler')) as { handler: WorkerHandler };
+  const webhook = await startWebhookEndpoint(webhookHandler);
+
+  const query = async (table: string, pk: string) => {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamo.documents.send(
+        new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ExclusiveStartKey: start }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  };
+
+  return {
+    kombo,
+    sqs,
+    dynamo,
+    queueUrl,
+    deadLetterQueueUrl,
+    webhook,
+    webhookSecret: WEBHOOK_SECRET,
+    runWorker: (runOptions = {}) => pollUntilEmpty({ sqs: sqs.client, queueUrl, handler: workerHandler, ...runOptions }),
+    storedRecords: (integrationId, resource) => query(RECORDS_TABLE, recordPartition(integrationId, resource)),
+    stateItems: (integrationId) => query(STATE_TABLE, statePartition(integrationId)),
+    async close() {
+      await webhook.close();
+      await Promise.all([kombo.close(), sqs.close(), dynamo.close()]);
+    },
+  };
+}
+
+/** What the records table must hold for the fake's dataset: data verbatim, tombstones for deletions. */
+export function expectedMirror(kombo: FakeKombo, integrationId: string, resource: string) {
+  return kombo
+    .records(integrationId, resource, { includeDeleted: true })
+    .map((record) =>
+      record.remote_deleted_at
+        ? { id: record.id, data_encoding: 'tombstone', remote_deleted_at: new Date(record.remote_deleted_at).toISOString(), data: undefined }
+        : { id: record.id, data_encoding: 'map', remote_deleted_at: null, data: record },
+    )
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export function mirrorOf(items: Record<string, unknown>[]) {
+  return items
+    .map((item) => ({ id: item.id, data_encoding: item.data_encoding, remote_deleted_at: item.remote_deleted_at, data: item.data }))
+    .sort((a, b) => String(a.id).localeCompare(String(b.id)));
+}
