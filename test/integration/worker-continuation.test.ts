@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectedMirror, mirrorOf, startPipeline, type Pipeline } from '../support/pipeline';
+import { startPipeline, type Pipeline } from '../../local/pipeline';
+import { expectedMirror, mirrorOf } from '../support/mirror';
 
 /**
  * Long walks continue: with a time budget that fits only a few pages per invocation, a backfill

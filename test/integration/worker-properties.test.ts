@@ -1,7 +1,8 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollOnce } from '../../local/runtime/queue-poller';
-import { expectedMirror, mirrorOf, startPipeline, type Pipeline } from '../support/pipeline';
+import { startPipeline, type Pipeline } from '../../local/pipeline';
+import { expectedMirror, mirrorOf } from '../support/mirror';
 
 /**
  * The worker's promises, each on the whole in-process pipeline (fake Kombo, fauxqs, dynalite).

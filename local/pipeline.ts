@@ -1,15 +1,15 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { startLocalDynamo, type LocalDynamo } from '../../local/aws/dynamo-server';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalSqs, type LocalSqs } from '../../local/aws/sqs-server';
-import { startFakeKombo, type FakeKombo, type FakeKomboOptions } from '../../local/fake-kombo';
-import { pollUntilEmpty, type InvocationReport, type PollOptions, type WorkerHandler } from '../../local/runtime/queue-poller';
-import { startWebhookEndpoint, type LocalWebhookEndpoint, type WebhookHandler } from '../../local/runtime/webhook-server';
-import { recordPartition, statePartition } from '../../lambdas/core/store/table-keys';
+import { startLocalDynamo, type LocalDynamo } from './aws/dynamo-server';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalSqs, type LocalSqs } from './aws/sqs-server';
+import { startFakeKombo, type FakeKombo, type FakeKomboOptions } from './fake-kombo';
+import { pollUntilEmpty, type InvocationReport, type PollOptions, type WorkerHandler } from './runtime/queue-poller';
+import { startWebhookEndpoint, type LocalWebhookEndpoint, type WebhookHandler } from './runtime/webhook-server';
+import { recordPartition, statePartition } from '../lambdas/core/store/table-keys';
 
 /**
  * The whole pipeline in this process, every protocol real: the fake Kombo (HTTP), fauxqs (SQS),
  * dynalite (DynamoDB), and the two Lambda handlers behind a local webhook endpoint and queue poller.
- * Start it once per test file: the handlers read their environment when first imported.
+ * Start it once per process (or vitest file): the handlers read their environment when first imported.
  */
 export interface Pipeline {
   readonly kombo: FakeKombo;
@@ -55,8 +55,8 @@ export async function startPipeline(
     SYNC_RESOURCES: options.syncResources ?? 'all',
     ...options.workerEnv,
   });
-  const { handler: webhookHandler } = (await import('../../lambdas/webhook/handler')) as { handler: WebhookHandler };
-  const { handler: workerHandler } = (await import('../../lambdas/worker/handler')) as { handler: WorkerHandler };
+  const { handler: webhookHandler } = (await import('../lambdas/webhook/handler')) as { handler: WebhookHandler };
+  const { handler: workerHandler } = (await import('../lambdas/worker/handler')) as { handler: WorkerHandler };
   const webhook = await startWebhookEndpoint(webhookHandler);
 
   const query = async (table: string, pk: string) => {
@@ -88,22 +88,4 @@ export async function startPipeline(
       await Promise.all([kombo.close(), sqs.close(), dynamo.close()]);
     },
   };
-}
-
-/** What the records table must hold for the fake's dataset: data verbatim, tombstones for deletions. */
-export function expectedMirror(kombo: FakeKombo, integrationId: string, resource: string) {
-  return kombo
-    .records(integrationId, resource, { includeDeleted: true })
-    .map((record) =>
-      record.remote_deleted_at
-        ? { id: record.id, data_encoding: 'tombstone', remote_deleted_at: new Date(record.remote_deleted_at).toISOString(), data: undefined }
-        : { id: record.id, data_encoding: 'map', remote_deleted_at: null, data: record },
-    )
-    .sort((a, b) => a.id.localeCompare(b.id));
-}
-
-export function mirrorOf(items: Record<string, unknown>[]) {
-  return items
-    .map((item) => ({ id: item.id, data_encoding: item.data_encoding, remote_deleted_at: item.remote_deleted_at, data: item.data }))
-    .sort((a, b) => String(a.id).localeCompare(String(b.id)));
 }

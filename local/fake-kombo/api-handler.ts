@@ -1,0 +1,132 @@
+/**
+ * `GET /v1/<resource>`: the Kombo list endpoints. Checks run in this order: rate limit (every
+ * answer carries the `ratelimit-*` headers), API key, route, injected faults, integration,
+ * query, then one page of records.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { apiError, errorBody, plainError, type ApiError } from './api-errors';
+import { decodeCursor, encodeCursor } from './cursor';
+import { generatorFor } from './generators';
+import { bearerToken, headerValue, sendJsonText } from './http';
+import { integrationError } from './integration-errors';
+import { parseListQuery } from './list-query';
+import { rateLimitHeaders, type RateLimiter } from './rate-limiter';
+import type { FakeStore } from './store';
+import type { FaultBook } from './faults';
+import type { Fault, RateLimitOptions, RecordedRequest } from './types';
+
+export const API_PREFIX = '/v1/';
+
+export interface ApiDependencies {
+  readonly apiKey: string;
+  readonly store: FakeStore;
+  readonly rateLimit: RateLimitOptions;
+  readonly rateLimiter: RateLimiter;
+  readonly faults: FaultBook;
+  readonly clock: () => Date;
+  readonly requests: RecordedRequest[];
+  /** Keeps the response open, unanswered, until the fake closes. */
+  hold(response: ServerResponse): void;
+  /** Waits `ms`; resolves false instead when the fake closes meanwhile. */
+  delay(ms: number): Promise<boolean>;
+}
+
+export async function handleApiRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  deps: ApiDependencies,
+): Promise<void> {
+  const requestedResource = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : '';
+  const generator = generatorFor(requestedResource);
+  const integrationId = headerValue(request.headers, 'x-integration-id');
+  const logEntry: RecordedRequest = {
+    method: request.method ?? 'GET',
+    path: url.pathname,
+    resource: generator ? requestedResource : null,
+    query: Object.fromEntries(url.searchParams),
+    integrationId,
+    status: 0,
+    at: deps.clock().getTime(),
+    fault: null,
+  };
+  deps.requests.push(logEntry);
+
+  const token = bearerToken(request.headers);
+  const limit = deps.rateLimiter.take(token ?? '');
+  let headers = rateLimitHeaders(limit);
+  const answer = (status: number, body: string): void => {
+    logEntry.status = status;
+    sendJsonText(response, status, body, headers);
+  };
+  const fail = (error: ApiError): void => answer(error.status, errorBody(error));
+
+  if (!limit.allowed) {
+    const seconds = Math.round(deps.rateLimit.windowMs / 1000);
+    return fail(apiError('PLATFORM.RATE_LIMIT_EXCEEDED', `Rate limit exceeded. Maximum requests are ${deps.rateLimit.limit} every ${seconds} seconds.`));
+  }
+  if (token !== deps.apiKey) {
+    return fail(apiError('PLATFORM.AUTHENTICATION_INVALID', 'Pass a valid API key as "Authorization: Bearer <key>".'));
+  }
+  if (!generator) return fail(plainError(404, `There is no endpoint ${request.method} ${url.pathname}.`));
+  if (request.method !== 'GET') return fail(plainError(405, `${request.method} is not allowed on ${url.pathname}.`));
+
+  const cursorText = url.searchParams.get('cursor');
+  const faults = deps.faults.take({
+    resource: requestedResource,
+    integrationId,
+    page: cursorText === null ? 1 : (decodeCursor(cursorText)?.page ?? null),
+    hasCursor: cursorText !== null,
+  });
+  for (const fault of faults) {
+    logEntry.fault = fault.kind;
+    if (fault.kind === 'latency') {
+      if (!(await deps.delay(fault.ms))) return;
+      continue;
+    }
+    if (fault.kind === 'timeout') return deps.hold(response);
+    if (fault.kind === 'rate-limit') headers = faultRateLimitHeaders(fault, deps.rateLimit.limit);
+    const faulty = faultAnswer(fault);
+    return answer(faulty.status, faulty.body);
+  }
+
+  if (integrationId === null || integrationId === '') {
+    return fail(apiError('PLATFORM.INPUT_INVALID', 'The X-Integration-Id header is required.'));
+  }
+  const integration = deps.store.findIntegration(integrationId);
+  if (!integration) {
+    return fail(apiError('PLATFORM.INTEGRATION_NOT_FOUND', `No integration with the id "${integrationId}" exists.`));
+  }
+  const unusable = integrationError(integration, generator.category, requestedResource);
+  if (unusable) return fail(unusable);
+
+  const parsed = parseListQuery(url.searchParams, integrationId, requestedResource);
+  if (!parsed.ok) return fail(apiError('PLATFORM.INPUT_INVALID', parsed.message));
+  const { page, pageNumber, filters } = parsed.query;
+  const found = deps.store.page(integrationId, requestedResource, page);
+  const next = found.nextAfterSeq === null ? null : encodeCursor({ afterSeq: found.nextAfterSeq, page: pageNumber + 1, filters });
+  answer(200, JSON.stringify({ status: 'success', data: { next, results: found.results } }));
+}
+
+type AnsweringFault = Exclude<Fault, { kind: 'latency' } | { kind: 'timeout' }>;
+
+function faultAnswer(fault: AnsweringFault): { status: number; body: string } {
+  switch (fault.kind) {
+    case 'status':
+      return {
+        status: fault.status,
+        body: errorBody({ status: fault.status, code: fault.code ?? null, title: null, message: `Injected fault: HTTP ${fault.status}.` }),
+      };
+    case 'rate-limit':
+      return { status: 429, body: errorBody(apiError('PLATFORM.RATE_LIMIT_EXCEEDED', 'Rate limit exceeded (injected fault).')) };
+    case 'malformed':
+      return { status: 200, body: fault.body };
+    case 'reject-cursor':
+      return { status: 400, body: errorBody(apiError('PLATFORM.INPUT_INVALID', 'The cursor is invalid or expired (injected fault).')) };
+  }
+}
+
+function faultRateLimitHeaders(fault: Extract<Fault, { kind: 'rate-limit' }>, limit: number): Record<string, string> {
+  const headers = rateLimitHeaders({ limit, remaining: 0, resetSeconds: fault.resetSeconds });
+  return fault.retryAfterSeconds === undefined ? headers : { ...headers, 'retry-after': String(fault.retryAfterSeconds) };
+}

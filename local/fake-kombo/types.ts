@@ -1,0 +1,160 @@
+/**
+ * Public types of the fake Kombo API. The fake plays Kombo's side for tests, benchmarks and
+ * local runs, so nothing here depends on the project's own Kombo client code.
+ */
+
+export type Category = 'ATS' | 'HRIS' | 'LMS';
+
+/** What the integration's state makes the API answer (see `integration-errors.ts`). */
+export type IntegrationState = 'ACTIVE' | 'INACTIVE' | 'INVALID' | 'SETUP_SYNC_PENDING';
+
+export interface IntegrationInput {
+  readonly id: string;
+  /** Defaults to the id's prefix before `:` (e.g. `personio` for `personio:abc`), else `sandbox`. */
+  readonly tool?: string;
+  readonly category: Category;
+  readonly state?: IntegrationState;
+}
+
+export interface Integration {
+  readonly id: string;
+  readonly tool: string;
+  readonly category: Category;
+  readonly state: IntegrationState;
+}
+
+/**
+ * One record as the API returns it. Records are replaced, never mutated, on every change, so a
+ * record handed out earlier stays a snapshot of that moment.
+ */
+export interface FakeRecord {
+  readonly id: string;
+  readonly remote_id: string | null;
+  readonly changed_at: string;
+  readonly remote_deleted_at: string | null;
+  readonly [field: string]: unknown;
+}
+
+export interface RecordedRequest {
+  readonly method: string;
+  /** Path without the query string, e.g. `/v1/ats/applications`. */
+  readonly path: string;
+  /** Catalogue resource name (e.g. `ats/applications`), or null when the path names none. */
+  readonly resource: string | null;
+  /** Every query parameter as sent (for a repeated one, which the fake rejects, the last value). */
+  readonly query: Readonly<Record<string, string>>;
+  readonly integrationId: string | null;
+  /** HTTP status sent; 0 while no answer has been sent (e.g. a request held by a `timeout` fault). */
+  status: number;
+  /** The fake's clock, in epoch milliseconds, when the request arrived. */
+  readonly at: number;
+  /** Kind of the fault that shaped the answer, if any. */
+  fault: Fault['kind'] | null;
+}
+
+/** Which requests a fault affects. Every given property must match. */
+export interface FaultMatch {
+  readonly resource?: string;
+  readonly integrationId?: string;
+  /** 1-based page within a walk: page 1 is the request without a cursor. */
+  readonly page?: number;
+  /** How many matching requests it affects, default 1. `Infinity` keeps it until `clearFaults()`. */
+  readonly times?: number;
+}
+
+export type Fault =
+  | { readonly kind: 'status'; readonly status: number; readonly code?: string; readonly match?: FaultMatch }
+  | {
+      readonly kind: 'rate-limit';
+      readonly resetSeconds: number;
+      /** Also send `Retry-After` (Kombo documents only the `ratelimit-*` headers). */
+      readonly retryAfterSeconds?: number;
+      readonly match?: FaultMatch;
+    }
+  /** Accepts the request and never answers; `close()` ends it. */
+  | { readonly kind: 'timeout'; readonly match?: FaultMatch }
+  /** Answers 200 with this raw body. */
+  | { readonly kind: 'malformed'; readonly body: string; readonly match?: FaultMatch }
+  /** Waits, then answers normally (another matching fault may still apply). */
+  | { readonly kind: 'latency'; readonly ms: number; readonly match?: FaultMatch }
+  /** Answers 400 PLATFORM.INPUT_INVALID to a request that carries a cursor. */
+  | { readonly kind: 'reject-cursor'; readonly match?: FaultMatch };
+
+export interface RateLimitOptions {
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+export interface FakeKomboOptions {
+  /** Default `test-api-key`; requests need `Authorization: Bearer <apiKey>`. */
+  readonly apiKey?: string;
+  /** Seed of the deterministic data generation (same seed and calls → same data and ids). Default 1. */
+  readonly seed?: number;
+  /** Per API key, fixed windows. Default 10,000 requests per 60 s. */
+  readonly rateLimit?: RateLimitOptions;
+  /** The fake's notion of now: record timestamps, `updated_after`, rate-limit windows, request times. */
+  readonly clock?: () => Date;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 0 (any free port). */
+  readonly port?: number;
+}
+
+export interface WebhookDelivery {
+  readonly status: number;
+  readonly body: string;
+  readonly eventId: string;
+}
+
+export interface DataChangedInput {
+  readonly url: string;
+  readonly secret: string;
+  readonly integrationId: string;
+  readonly changedModels: readonly string[];
+  readonly eventId?: string;
+}
+
+export interface WebhookInput {
+  readonly url: string;
+  readonly secret: string;
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+  readonly eventId?: string;
+}
+
+export interface RecordsOptions {
+  readonly includeDeleted?: boolean;
+}
+
+export interface FakeKombo {
+  /** E.g. `http://127.0.0.1:PORT/v1`; clients append `/ats/applications`. */
+  readonly baseUrl: string;
+  /** E.g. `http://127.0.0.1:PORT/_admin`, the HTTP mirror of the methods below. */
+  readonly adminUrl: string;
+  readonly apiKey: string;
+  close(): Promise<void>;
+
+  addIntegration(input: IntegrationInput): void;
+  setIntegrationState(id: string, state: IntegrationState): void;
+
+  seed(integrationId: string, resource: string, count: number): FakeRecord[];
+  create(integrationId: string, resource: string, overrides?: Record<string, unknown>): FakeRecord;
+  /** Applies the patch, bumps `changed_at` and the record's "updated" marker. */
+  update(integrationId: string, resource: string, id: string, patch?: Record<string, unknown>): FakeRecord;
+  /** Nested data changed: matches `updated_after` again, `changed_at` stays (Kombo semantics). */
+  touchNested(integrationId: string, resource: string, id: string): void;
+  /** Sets `remote_deleted_at` and `changed_at` to now; hidden unless `include_deleted=true`. */
+  remove(integrationId: string, resource: string, id: string): FakeRecord;
+  /** Current truth in API order, for assertions. */
+  records(integrationId: string, resource: string, opts?: RecordsOptions): FakeRecord[];
+
+  /** Every API request (not the admin ones), oldest first. */
+  readonly requests: RecordedRequest[];
+  resetRequests(): void;
+
+  injectFault(fault: Fault): void;
+  clearFaults(): void;
+
+  sendDataChanged(input: DataChangedInput): Promise<WebhookDelivery>;
+  sendWebhook(input: WebhookInput): Promise<WebhookDelivery>;
+}
