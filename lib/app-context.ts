@@ -20,6 +20,9 @@ const contextSchema = z.object({
   retainTables: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional(),
   cursorOverlapMinutes: numberFromContext.optional(),
   tombstoneTtlDays: numberFromContext.pipe(z.number().int().min(1)).optional(),
+  sweepBrakePercent: numberFromContext.pipe(z.number().min(1).max(100)).optional(),
+  fullSyncCron: z.string().regex(/^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/, 'must be an EventBridge Scheduler cron expression, e.g. cron(0 2 ? * SUN *)').optional(),
+  fullSyncTimeZone: z.string().refine((zone) => { try { new Intl.DateTimeFormat('en', { timeZone: zone }); return true; } catch { return false; } }, 'must be an IANA time zone, e.g. Europe/Berlin').optional(),
 });
 
 export interface AppSettings {
@@ -54,7 +57,10 @@ export function settingsFromContext(read: (key: string) => unknown): AppSettings
       workerEnvironment: {
         ...(context.cursorOverlapMinutes !== undefined ? { CURSOR_OVERLAP_SECONDS: String(context.cursorOverlapMinutes * 60) } : {}),
         ...(context.tombstoneTtlDays !== undefined ? { TOMBSTONE_TTL_DAYS: String(context.tombstoneTtlDays) } : {}),
+        ...(context.sweepBrakePercent !== undefined ? { SWEEP_BRAKE_PERCENT: String(context.sweepBrakePercent) } : {}),
       },
+      fullSyncCron: context.fullSyncCron,
+      fullSyncTimeZone: context.fullSyncTimeZone,
     },
   };
 }

@@ -5,6 +5,7 @@ import { MirrorTables } from './mirror-tables';
 import { SyncJobQueue } from './sync-job-queue';
 import { SyncSecret } from './sync-secret';
 import { SyncWorker } from './sync-worker';
+import { WeeklyFullSync } from './weekly-full-sync';
 import { WebhookIngress } from './webhook-ingress';
 
 export interface KomboSyncStackProps extends StackProps {
@@ -24,6 +25,10 @@ export interface KomboSyncStackProps extends StackProps {
   readonly retainTables?: boolean;
   /** Worker settings passed as environment (CURSOR_OVERLAP_SECONDS, TOMBSTONE_TTL_DAYS, …). */
   readonly workerEnvironment?: Record<string, string>;
+  /** EventBridge Scheduler cron expression of the weekly full sync. @default cron(0 2 ? * SUN *) */
+  readonly fullSyncCron?: string;
+  /** Time zone of the full-sync schedule. @default UTC */
+  readonly fullSyncTimeZone?: string;
 }
 
 export class KomboSyncStack extends Stack {
@@ -51,9 +56,18 @@ export class KomboSyncStack extends Stack {
     });
     const ingress = new WebhookIngress(this, 'Ingress', {
       jobQueue: jobs.queue,
+      stateTable: tables.state,
       secret: secret.secret,
       syncResources: props.syncResources,
       throttle: props.webhookThrottle,
+    });
+
+    const fullSync = new WeeklyFullSync(this, 'FullSync', {
+      jobQueue: jobs.queue,
+      stateTable: tables.state,
+      syncResources: props.syncResources,
+      cronExpression: props.fullSyncCron,
+      timeZone: props.fullSyncTimeZone,
     });
 
     new CfnOutput(this, 'WebhookUrl', {
@@ -68,6 +82,10 @@ export class KomboSyncStack extends Stack {
     new CfnOutput(this, 'RecordsTableName', { value: tables.records.tableName });
     new CfnOutput(this, 'RecordsTableStreamArn', { value: tables.records.tableStreamArn ?? '' });
     new CfnOutput(this, 'StateTableName', { value: tables.state.tableName });
+    new CfnOutput(this, 'FullSyncFunctionName', {
+      description: 'Invoke with {"integration_id": …, "resources": […]} for an on-demand full sync (README)',
+      value: fullSync.handler.functionName,
+    });
     new CfnOutput(this, 'SyncJobsDeadLetterQueueUrl', { value: jobs.deadLetterQueue.queueUrl });
   }
 }

@@ -23,8 +23,9 @@ export interface SyncWorkerProps {
   readonly environment?: Record<string, string>;
 }
 
-const RECORD_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
-const STATE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+// Query and BatchWriteItem (deletes): the sweep after a full walk and the purge of a deleted integration.
+const RECORD_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'];
+const STATE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'];
 
 /**
  * The sync worker: takes jobs from the FIFO queue (batches of 10, partial batch failures), fetches

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -13,6 +14,8 @@ export const WEBHOOK_PATH = '/webhooks/kombo';
 
 export interface WebhookIngressProps {
   readonly jobQueue: IQueue;
+  /** The integration registry lives here. */
+  readonly stateTable: ITableV2;
   readonly secret: ISecret;
   /** Resources to sync, e.g. `['ats/applications']`. @default every resource in the catalogue */
   readonly syncResources?: readonly string[];
@@ -22,7 +25,7 @@ export interface WebhookIngressProps {
 
 /**
  * Kombo's way in: an HTTP API with `POST /webhooks/kombo` and the webhook function, which verifies
- * the signature and turns each event into sync jobs on the queue.
+ * the signature, turns each event into sync jobs on the queue and keeps the integration registry.
  */
 export class WebhookIngress extends Construct {
   readonly api: HttpApi;
@@ -37,14 +40,18 @@ export class WebhookIngress extends Construct {
       timeout: Duration.seconds(10),
       environment: {
         SYNC_JOBS_QUEUE_URL: props.jobQueue.queueUrl,
+        STATE_TABLE: props.stateTable.tableName,
         SECRET_ARN: props.secret.secretArn,
         SYNC_RESOURCES: props.syncResources?.join(',') ?? 'all',
       },
     });
-    // Exactly what the function does: send jobs (SendMessageBatch is authorised by sqs:SendMessage) and
-    // read the secret. grantSendMessages/grantRead would add GetQueueUrl, GetQueueAttributes, DescribeSecret.
+    // Exactly what the function does: send jobs (SendMessageBatch is authorised by sqs:SendMessage), keep
+    // the integration registry, read the secret. grantSendMessages/grantRead would add more.
     this.handler.addToRolePolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.jobQueue.queueArn] }),
+    );
+    this.handler.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], resources: [props.stateTable.tableArn] }),
     );
     this.handler.addToRolePolicy(
       new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.secret.secretArn] }),

@@ -1,6 +1,6 @@
 /**
  * `npm run invoke:webhook -- events/<file>.json`: runs the webhook function's bundle from cdk.out
- * (run `npx cdk synth` first) on an API Gateway event, against an in-process SQS server, and prints
+ * (run `npx cdk synth` first) on an API Gateway event, against in-process SQS and DynamoDB servers, and prints
  * the response and the jobs it enqueued. A stand-in for `sam local invoke` where Docker is missing.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { drainQueue } from './aws/drain-queue';
+import { startLocalDynamo } from './aws/dynamo-server';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalSqs } from './aws/sqs-server';
 import { WEBHOOK_FUNCTION, bundledFunction } from './cdk-out';
 
@@ -19,12 +20,16 @@ const root = path.resolve(import.meta.dirname, '..');
 
 const { entry } = bundledFunction(path.join(root, 'cdk.out'), stackName, WEBHOOK_FUNCTION);
 const sqs = await startLocalSqs();
+const dynamo = await startLocalDynamo();
 try {
   const { queueUrl } = await sqs.createSyncJobsQueue('sync-jobs');
+  await dynamo.createTable('kombo-sync-state');
   const env = JSON.parse(readFileSync(path.join(root, 'events/env.json'), 'utf8')) as { Parameters: Record<string, string> };
   Object.assign(process.env, env.Parameters, {
     SYNC_JOBS_QUEUE_URL: queueUrl,
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    STATE_TABLE: 'kombo-sync-state',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -42,4 +47,5 @@ try {
   console.log(JSON.stringify({ enqueued: jobs }, null, 2));
 } finally {
   await sqs.close();
+  await dynamo.close();
 }

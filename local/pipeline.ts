@@ -4,7 +4,8 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalSqs, type LocalSqs } from '.
 import { startFakeKombo, type FakeKombo, type FakeKomboOptions } from './fake-kombo';
 import { pollUntilEmpty, type InvocationReport, type PollOptions, type WorkerHandler } from './runtime/queue-poller';
 import { startWebhookEndpoint, type LocalWebhookEndpoint, type WebhookHandler } from './runtime/webhook-server';
-import { recordPartition, statePartition } from '../lambdas/core/store/table-keys';
+import type { Context } from 'aws-lambda';
+import { REGISTRY_PARTITION, recordPartition, statePartition } from '../lambdas/core/store/table-keys';
 
 /**
  * The whole pipeline in this process, every protocol real: the fake Kombo (HTTP), fauxqs (SQS),
@@ -25,6 +26,10 @@ export interface Pipeline {
   storedRecords(integrationId: string, resource: string): Promise<Record<string, unknown>[]>;
   /** Every item of the state table for one integration. */
   stateItems(integrationId: string): Promise<Record<string, unknown>[]>;
+  /** The integration registry's items. */
+  registryItems(): Promise<Record<string, unknown>[]>;
+  /** Invokes the full-sync function, as the schedule or an operator would. */
+  invokeFullSync(event: unknown): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -57,6 +62,9 @@ export async function startPipeline(
   });
   const { handler: webhookHandler } = (await import('../lambdas/webhook/handler')) as { handler: WebhookHandler };
   const { handler: workerHandler } = (await import('../lambdas/worker/handler')) as { handler: WorkerHandler };
+  const { handler: fullSyncHandler } = (await import('../lambdas/full-sync/handler')) as {
+    handler: (event: unknown, context: Context) => Promise<unknown>;
+  };
   const webhook = await startWebhookEndpoint(webhookHandler);
 
   const query = async (table: string, pk: string) => {
@@ -83,6 +91,9 @@ export async function startPipeline(
     runWorker: (runOptions = {}) => pollUntilEmpty({ sqs: sqs.client, queueUrl, handler: workerHandler, ...runOptions }),
     storedRecords: (integrationId, resource) => query(RECORDS_TABLE, recordPartition(integrationId, resource)),
     stateItems: (integrationId) => query(STATE_TABLE, statePartition(integrationId)),
+    registryItems: () => query(STATE_TABLE, REGISTRY_PARTITION),
+    invokeFullSync: (event) =>
+      fullSyncHandler(event, { functionName: 'full-sync', awsRequestId: `local-${Date.now()}`, getRemainingTimeInMillis: () => 300_000 } as Context),
     async close() {
       await webhook.close();
       await Promise.all([kombo.close(), sqs.close(), dynamo.close()]);

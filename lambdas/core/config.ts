@@ -76,13 +76,18 @@ function secretSource(env: Env): SecretSource {
 
 export interface WebhookConfig {
   readonly queueUrl: string;
+  readonly stateTable: string;
   readonly secrets: SecretSource;
   readonly syncResources: ReadonlySet<string>;
 }
 
 export function webhookConfig(env: Env = process.env): WebhookConfig {
   const values = parseEnv(
-    { SYNC_JOBS_QUEUE_URL: z.string().url('must be the URL of the sync-jobs queue'), SYNC_RESOURCES: optionalString },
+    {
+      SYNC_JOBS_QUEUE_URL: z.string().url('must be the URL of the sync-jobs queue'),
+      STATE_TABLE: z.string().min(1, 'must name the state table'),
+      SYNC_RESOURCES: optionalString,
+    },
     env,
   );
   const secrets = secretSource(env);
@@ -91,6 +96,7 @@ export function webhookConfig(env: Env = process.env): WebhookConfig {
   }
   return {
     queueUrl: values.SYNC_JOBS_QUEUE_URL,
+    stateTable: values.STATE_TABLE,
     secrets,
     syncResources: parseSyncResources(values.SYNC_RESOURCES),
   };
@@ -150,6 +156,7 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
       TOMBSTONE_TTL_DAYS: positiveNumber(DEFAULT_ENGINE_SETTINGS.tombstoneTtlSeconds / 86_400),
       INTEGRATION_RECHECK_MINUTES: positiveNumber(DEFAULT_ENGINE_SETTINGS.integrationRecheckMs / 60_000),
       COALESCE_WINDOW_SECONDS: nonNegativeNumber(DEFAULT_ENGINE_SETTINGS.coalesceWindowMs / 1000),
+      SWEEP_BRAKE_PERCENT: positiveNumber(DEFAULT_ENGINE_SETTINGS.sweepBrakeShare * 100),
     },
     env,
   );
@@ -173,6 +180,29 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
       integrationRecheckMs: values.INTEGRATION_RECHECK_MINUTES * 60_000,
       maxPages: DEFAULT_ENGINE_SETTINGS.maxPages,
       coalesceWindowMs: values.COALESCE_WINDOW_SECONDS * 1000,
+      sweepBrakeShare: values.SWEEP_BRAKE_PERCENT / 100,
     },
+  };
+}
+
+export interface FullSyncConfig {
+  readonly queueUrl: string;
+  readonly stateTable: string;
+  readonly syncResources: ReadonlySet<string>;
+}
+
+export function fullSyncConfig(env: Env = process.env): FullSyncConfig {
+  const values = parseEnv(
+    {
+      SYNC_JOBS_QUEUE_URL: z.string().url('must be the URL of the sync-jobs queue'),
+      STATE_TABLE: z.string().min(1, 'must name the state table'),
+      SYNC_RESOURCES: optionalString,
+    },
+    env,
+  );
+  return {
+    queueUrl: values.SYNC_JOBS_QUEUE_URL,
+    stateTable: values.STATE_TABLE,
+    syncResources: parseSyncResources(values.SYNC_RESOURCES),
   };
 }

@@ -1,7 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { webhookConfig } from '../core/config';
@@ -9,6 +11,7 @@ import { receiveWebhook } from '../core/ingest/receive-webhook';
 import { logger, metrics, telemetry } from '../core/observability';
 import { CachedSecrets } from '../core/secrets';
 import { SqsJobQueue } from '../core/store/job-queue';
+import { DynamoRegistry } from '../core/store/registry-store';
 import { secretsManagerLoader } from '../core/store/secrets-manager';
 
 // Built once per container: configuration, clients and the secret cache outlive invocations.
@@ -20,6 +23,10 @@ const secrets = new CachedSecrets(
 // The regional endpoint (or AWS_ENDPOINT_URL_SQS locally) rather than the host named in the queue URL:
 // identical in AWS, and it lets local SQS servers whose queue URLs name unresolvable hosts work.
 const queue = new SqsJobQueue(new SQSClient({ useQueueUrlAsEndpoint: false }), config.queueUrl);
+const registry = new DynamoRegistry(
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+  config.stateTable,
+);
 
 async function handleWebhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const response = await receiveWebhook(
@@ -31,6 +38,7 @@ async function handleWebhook(event: APIGatewayProxyEventV2): Promise<APIGatewayP
     {
       webhookSecrets: () => secrets.webhookSecrets(),
       queue,
+      registry,
       syncResources: config.syncResources,
       telemetry,
     },

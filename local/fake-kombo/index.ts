@@ -112,6 +112,7 @@ export async function startFakeKombo(options: FakeKomboOptions = {}): Promise<Fa
     update: (integrationId, resource, id, patch) => store.update(integrationId, resource, id, patch),
     touchNested: (integrationId, resource, id) => store.touchNested(integrationId, resource, id),
     remove: (integrationId, resource, id) => store.remove(integrationId, resource, id),
+    vanish: (integrationId, resource, id) => store.vanish(integrationId, resource, id),
     records: (integrationId, resource, opts) => store.records(integrationId, resource, opts),
     requests,
     resetRequests: () => void requests.splice(0),

@@ -24,6 +24,8 @@ interface StoredRecord {
   record: FakeRecord;
   /** Epoch ms of the last direct or nested change: what `updated_after` compares against. */
   updatedAtMs: number;
+  /** Gone without a trace (no `remote_deleted_at`), as after Kombo's purge of old deletions. */
+  vanished?: boolean;
 }
 
 interface ResourceTable {
@@ -137,8 +139,13 @@ export class FakeStore {
     return stored.record;
   }
 
+  /** Makes the record disappear from every answer, deleted or not: what only a full sync can notice. */
+  vanish(integrationId: string, resource: string, id: string): void {
+    this.stored(integrationId, resource, id).vanished = true;
+  }
+
   records(integrationId: string, resource: string, options: RecordsOptions = {}): FakeRecord[] {
-    const rows = this.table(integrationId, resource).rows;
+    const rows = this.table(integrationId, resource).rows.filter((row) => !row.vanished);
     const visible = options.includeDeleted ? rows : rows.filter((row) => row.record.remote_deleted_at === null);
     return visible.map((row) => row.record);
   }
@@ -227,6 +234,7 @@ export class FakeStore {
 }
 
 function matches(row: StoredRecord, request: PageRequest): boolean {
+  if (row.vanished) return false;
   const record = row.record;
   if (!request.includeDeleted && record.remote_deleted_at !== null) return false;
   if (request.updatedAfterMs !== null && row.updatedAtMs <= request.updatedAfterMs) return false;

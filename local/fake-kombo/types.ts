@@ -145,6 +145,8 @@ export interface FakeKombo {
   touchNested(integrationId: string, resource: string, id: string): void;
   /** Sets `remote_deleted_at` and `changed_at` to now; hidden unless `include_deleted=true`. */
   remove(integrationId: string, resource: string, id: string): FakeRecord;
+  /** The record disappears from every answer without a `remote_deleted_at`: only a full sync notices. */
+  vanish(integrationId: string, resource: string, id: string): void;
   /** Current truth in API order, for assertions. */
   records(integrationId: string, resource: string, opts?: RecordsOptions): FakeRecord[];
 

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalDynamo, type LocalDynamo } from '../../local/aws/dynamo-server';
 import { startLocalSqs, type LocalSqs } from '../../local/aws/sqs-server';
 import { drainQueue } from '../../local/aws/drain-queue';
 import { apiGatewayEvent, dataChangedBody, kombosSignature } from '../support/webhook-events';
@@ -8,6 +9,7 @@ const SECRET = 'whsec_integration';
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 let sqs: LocalSqs;
+let dynamo: LocalDynamo;
 let queueUrl: string;
 let handler: Handler;
 const context = { functionName: 'webhook', awsRequestId: 'req', getRemainingTimeInMillis: () => 10_000 } as Context;
@@ -17,7 +19,11 @@ const deliver = (body: string, secret = SECRET) =>
 beforeAll(async () => {
   sqs = await startLocalSqs();
   ({ queueUrl } = await sqs.createSyncJobsQueue('webhook-it'));
+  dynamo = await startLocalDynamo();
+  await dynamo.createTable('state');
   process.env.AWS_ENDPOINT_URL_SQS = sqs.endpoint;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+  process.env.STATE_TABLE = 'state';
   process.env.SYNC_JOBS_QUEUE_URL = queueUrl;
   process.env.KOMBO_WEBHOOK_SECRET = SECRET;
   process.env.SYNC_RESOURCES = 'ats/applications,ats/candidates,ats/jobs,hris/employees';
@@ -26,6 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sqs?.close();
+  await dynamo?.close();
 });
 
 describe('webhook → FIFO queue (fauxqs)', () => {

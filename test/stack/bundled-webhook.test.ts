@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalDynamo, type LocalDynamo } from '../../local/aws/dynamo-server';
 import { startLocalSqs, type LocalSqs } from '../../local/aws/sqs-server';
 import { WEBHOOK_FUNCTION, bundledFunction } from '../../local/cdk-out';
 import { drainQueue } from '../../local/aws/drain-queue';
@@ -21,6 +22,7 @@ const readEvent = (name: string) => JSON.parse(readFileSync(path.join(root, 'eve
 const context = { functionName: 'webhook', awsRequestId: 'req', getRemainingTimeInMillis: () => 10_000 } as Context;
 
 let sqs: LocalSqs;
+let dynamo: LocalDynamo;
 let queueUrl: string;
 let handler: Handler;
 
@@ -32,14 +34,23 @@ beforeAll(async () => {
 
   sqs = await startLocalSqs();
   ({ queueUrl } = await sqs.createSyncJobsQueue('bundled'));
+  dynamo = await startLocalDynamo();
+  await dynamo.createTable('state');
   // The environment `sam local invoke --env-vars events/env.json` would give, pointed at fauxqs.
   const env = JSON.parse(readFileSync(path.join(root, 'events/env.json'), 'utf8')) as { Parameters: Record<string, string> };
-  Object.assign(process.env, env.Parameters, { SYNC_JOBS_QUEUE_URL: queueUrl, AWS_ENDPOINT_URL_SQS: sqs.endpoint, SYNC_RESOURCES: 'all' });
+  Object.assign(process.env, env.Parameters, {
+    SYNC_JOBS_QUEUE_URL: queueUrl,
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    STATE_TABLE: 'state',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    SYNC_RESOURCES: 'all',
+  });
   ({ handler } = (await import(pathToFileURL(entry).href)) as { handler: Handler });
 }, 120_000);
 
 afterAll(async () => {
   await sqs?.close();
+  await dynamo?.close();
   rmSync(outdir, { recursive: true, force: true });
 });
 

@@ -78,8 +78,14 @@ describe('sync worker', () => {
         actions: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
         resource: expect.stringMatching(/"SyncJobsQueue[0-9A-F]+","Arn"/),
       },
-      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resource: expect.stringContaining('MirrorRecords') },
-      { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resource: expect.stringContaining('MirrorState') },
+      {
+        actions: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        resource: expect.stringContaining('MirrorRecords'),
+      },
+      {
+        actions: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        resource: expect.stringContaining('MirrorState'),
+      },
       { actions: ['sqs:SendMessage'], resource: expect.stringMatching(/SyncJobsQueue.*SyncJobsDeadLetterQueue/) },
       { actions: ['secretsmanager:GetSecretValue'], resource: expect.stringContaining('Secret') },
     ]);

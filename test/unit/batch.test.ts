@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { processBatch, type QueueMessage } from '../../lambdas/core/sync/batch';
 import type { JobResult, RunnableJob } from '../../lambdas/core/sync/engine';
+import { jobResource } from '../../lambdas/core/sync/job';
 import { RecordingTelemetry } from '../support/recording-telemetry';
 
 const deadline = { remainingMs: () => 300_000 };
@@ -43,11 +44,11 @@ describe('processBatch', () => {
   it('runs each group separately', async () => {
     const { runs, process } = harness();
     await process([message(delta('p1', 'hris/employees'), 'p1#hris/employees'), message(delta('p1', 'hris/absences'), 'p1#hris/absences')]);
-    expect(runs.map((r) => r.job.resource).sort()).toEqual(['hris/absences', 'hris/employees']);
+    expect(runs.map((r) => jobResource(r.job)).sort()).toEqual(['hris/absences', 'hris/employees']);
   });
 
   it('fails every message of a group whose job fails, and no other', async () => {
-    const { process } = harness((job) => job.job.resource === 'hris/absences');
+    const { process } = harness((job) => jobResource(job.job) === 'hris/absences');
     const failing = [message(delta('p1', 'hris/absences'), 'p1#hris/absences'), message(delta('p1', 'hris/absences'), 'p1#hris/absences')];
     const fine = message(delta('p1', 'hris/employees'), 'p1#hris/employees');
     const result = await process([failing[0]!, fine, failing[1]!]);

@@ -18,20 +18,20 @@ describe('configuration', () => {
   });
 
   it('reads the webhook function environment', () => {
-    const config = webhookConfig({ SYNC_JOBS_QUEUE_URL: QUEUE, SECRET_ARN: 'arn:secret', SYNC_RESOURCES: 'ats/jobs' });
+    const config = webhookConfig({ SYNC_JOBS_QUEUE_URL: QUEUE, STATE_TABLE: 'state', SECRET_ARN: 'arn:secret', SYNC_RESOURCES: 'ats/jobs' });
     expect(config.queueUrl).toBe(QUEUE);
     expect(config.secrets).toEqual({ secretArn: 'arn:secret', overrides: { webhookSecret: undefined, previousWebhookSecret: undefined, komboApiKey: undefined } });
     expect([...config.syncResources]).toEqual(['ats/jobs']);
   });
 
   it('names the variable that is missing or wrong', () => {
-    expect(() => webhookConfig({ SECRET_ARN: 'arn' })).toThrow(/SYNC_JOBS_QUEUE_URL/);
-    expect(() => webhookConfig({ SYNC_JOBS_QUEUE_URL: 'not a url', SECRET_ARN: 'arn' })).toThrow(/SYNC_JOBS_QUEUE_URL: must be the URL/);
-    expect(() => webhookConfig({ SYNC_JOBS_QUEUE_URL: QUEUE })).toThrow(/SECRET_ARN/);
+    expect(() => webhookConfig({ SECRET_ARN: 'arn', STATE_TABLE: 'state' })).toThrow(/SYNC_JOBS_QUEUE_URL/);
+    expect(() => webhookConfig({ SYNC_JOBS_QUEUE_URL: 'not a url', STATE_TABLE: 'state', SECRET_ARN: 'arn' })).toThrow(/SYNC_JOBS_QUEUE_URL: must be the URL/);
+    expect(() => webhookConfig({ SYNC_JOBS_QUEUE_URL: QUEUE, STATE_TABLE: 'state' })).toThrow(/SECRET_ARN/);
   });
 
   it('accepts the local-only override instead of a secret', () => {
-    const config = webhookConfig({ SYNC_JOBS_QUEUE_URL: QUEUE, KOMBO_WEBHOOK_SECRET: 'local' });
+    const config = webhookConfig({ SYNC_JOBS_QUEUE_URL: QUEUE, STATE_TABLE: 'state', KOMBO_WEBHOOK_SECRET: 'local' });
     expect(config.secrets.overrides.webhookSecret).toBe('local');
   });
 });

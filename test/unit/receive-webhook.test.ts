@@ -4,6 +4,7 @@ import { RESOURCE_CATALOGUE } from '../../lambdas/core/kombo/catalogue';
 import { EnqueueError } from '../../lambdas/core/store/job-queue';
 import type { JobQueue } from '../../lambdas/core/sync/ports';
 import type { QueuedJob } from '../../lambdas/core/sync/job';
+import { jobResource } from '../../lambdas/core/sync/job';
 import { RecordingTelemetry } from '../support/recording-telemetry';
 import { dataChangedBody, kombosSignature } from '../support/webhook-events';
 
@@ -19,14 +20,37 @@ class MemoryQueue implements JobQueue {
   }
 }
 
+class MemoryRegistry {
+  readonly calls: { method: string; input: unknown }[] = [];
+  failWith: Error | undefined;
+  private record(method: string, input: unknown) {
+    if (this.failWith) throw this.failWith;
+    this.calls.push({ method, input });
+  }
+  async register(input: unknown) {
+    this.record('register', input);
+  }
+  async setState(input: unknown) {
+    this.record('setState', input);
+  }
+  async markDeleted(input: unknown) {
+    this.record('markDeleted', input);
+  }
+}
+
+const NOW = new Date('2026-11-27T12:00:00.000Z');
+
 function setup(options: { resources?: ReadonlySet<string>; secrets?: string[] } = {}) {
   const queue = new MemoryQueue();
+  const registry = new MemoryRegistry();
   const telemetry = new RecordingTelemetry();
   const deps = {
     webhookSecrets: async () => options.secrets ?? [SECRET],
     queue,
+    registry,
     syncResources: options.resources ?? ALL,
     telemetry,
+    now: () => NOW,
   };
   const send = (request: WebhookRequest) => receiveWebhook(request, deps);
   const signed = (body: string, secret = SECRET): WebhookRequest => ({
@@ -34,7 +58,7 @@ function setup(options: { resources?: ReadonlySet<string>; secrets?: string[] } 
     isBase64Encoded: false,
     signature: kombosSignature(body, secret),
   });
-  return { queue, telemetry, send, signed, deps };
+  return { queue, registry, telemetry, send, signed, deps };
 }
 
 describe('receiveWebhook', () => {
@@ -43,7 +67,7 @@ describe('receiveWebhook', () => {
     const body = dataChangedBody({ eventId: 'evt_42', integrationId: 'greenhouse:abc', category: 'ATS', models: ['ats_jobs', 'ats_offers'] });
     const response = await send(signed(body));
     expect(response.statusCode).toBe(200);
-    expect(queue.sent.map((q) => q.job.resource)).toEqual(['ats/applications', 'ats/candidates', 'ats/interviews', 'ats/jobs', 'ats/offers']);
+    expect(queue.sent.map((q) => jobResource(q.job))).toEqual(['ats/applications', 'ats/candidates', 'ats/interviews', 'ats/jobs', 'ats/offers']);
     expect(queue.sent[0]).toEqual({
       job: { v: 1, kind: 'delta', integrationId: 'greenhouse:abc', resource: 'ats/applications', cause: { eventId: 'evt_42' } },
       groupId: 'greenhouse:abc#ats/applications',
@@ -61,7 +85,7 @@ describe('receiveWebhook', () => {
       signature: kombosSignature(body, SECRET),
     });
     expect(response.statusCode).toBe(200);
-    expect(queue.sent.map((q) => q.job.resource)).toEqual(['hris/employees', 'hris/performance-reviews']);
+    expect(queue.sent.map((q) => jobResource(q.job))).toEqual(['hris/employees', 'hris/performance-reviews']);
   });
 
   it('answers 401 and enqueues nothing for a missing, wrong or tampered signature', async () => {
@@ -85,7 +109,7 @@ describe('receiveWebhook', () => {
     const { send, signed, queue } = setup({ secrets: ['whsec_new', SECRET] });
     const response = await send(signed(dataChangedBody({ models: ['hris_locations'] })));
     expect(response.statusCode).toBe(200);
-    expect(queue.sent.map((q) => q.job.resource)).toEqual(['hris/employees', 'hris/locations', 'hris/staffing-entities']);
+    expect(queue.sent.map((q) => jobResource(q.job))).toEqual(['hris/employees', 'hris/locations', 'hris/staffing-entities']);
   });
 
   it('answers 400 naming the problem for a signed body that is not JSON or not a Kombo event', async () => {
@@ -121,7 +145,7 @@ describe('receiveWebhook', () => {
     const { send, signed, queue, telemetry } = setup({ resources: new Set(['lms/users', 'lms/courses', 'ats/jobs']) });
     const response = await send(signed(dataChangedBody({ category: 'LMS', models: ['lms_something_new'] })));
     expect(response.statusCode).toBe(200);
-    expect(queue.sent.map((q) => q.job.resource)).toEqual(['lms/users', 'lms/courses']);
+    expect(queue.sent.map((q) => jobResource(q.job))).toEqual(['lms/users', 'lms/courses']);
     expect(telemetry.counted('UnknownChangedModel')).toBe(1);
     expect(telemetry.lines.find((l) => l.level === 'warn')?.fields.unknownModels).toEqual(['lms_something_new']);
   });
@@ -133,7 +157,7 @@ describe('receiveWebhook', () => {
       data: { integration_id: 'i', integration_tool: 't', integration_category: 'ATS', changed_models: [{ name: 'ats_tags', extra: 1 }], added: {} },
     });
     expect((await send(signed(body))).statusCode).toBe(200);
-    expect(queue.sent.map((q) => q.job.resource)).toEqual(['ats/applications', 'ats/candidates', 'ats/tags']);
+    expect(queue.sent.map((q) => jobResource(q.job))).toEqual(['ats/applications', 'ats/candidates', 'ats/tags']);
   });
 
   it('answers 500 when enqueueing fails, so Kombo retries', async () => {
@@ -147,7 +171,12 @@ describe('receiveWebhook', () => {
 
   it('answers 500 when the webhook secret cannot be read', async () => {
     const { send, signed, deps } = setup();
-    const response = await receiveWebhook(signed('{}'), { ...deps, webhookSecrets: async () => { throw new Error('AccessDenied'); } });
+    const response = await receiveWebhook(signed('{}'), {
+      ...deps,
+      webhookSecrets: async () => {
+        throw new Error('AccessDenied');
+      },
+    });
     expect(response.statusCode).toBe(500);
     expect((await send(signed('{}'))).statusCode).toBe(400);
   });
@@ -162,5 +191,70 @@ describe('receiveWebhook', () => {
     expect(logged).not.toContain(SECRET);
     expect(logged).not.toContain(body);
     expect(logged).not.toContain('forged');
+  });
+
+  it('registers the integration of a data-changed event, and syncs even when the registry is down', async () => {
+    const { send, signed, registry, queue, telemetry } = setup();
+    await send(signed(dataChangedBody({ integrationId: 'personio:new', models: ['hris_employments'] })));
+    expect(registry.calls).toEqual([
+      { method: 'register', input: { id: 'personio:new', tool: 'personio', category: 'HRIS', at: NOW.toISOString() } },
+    ]);
+    registry.failWith = new Error('DynamoDB throttled');
+    const response = await send(signed(dataChangedBody({ eventId: 'evt_2', integrationId: 'personio:new', models: ['hris_employments'] })));
+    expect(response.statusCode).toBe(200);
+    expect(queue.sent).toHaveLength(4);
+    expect(telemetry.counted('RegistryWriteFailed')).toBe(1);
+  });
+});
+
+describe('lifecycle webhooks', () => {
+  const lifecycle = (type: string, data: Record<string, unknown>) => JSON.stringify({ id: `evt_${type}`, type, data });
+  const endUser = { organization_name: 'Acme', creator_email: 'ops@acme.test', origin_id: 'acme-42' };
+
+  it('integration-created: registers with the origin id and enqueues a full backfill of configured resources', async () => {
+    const { send, signed, registry, queue } = setup({ resources: new Set(['ats/jobs', 'ats/candidates', 'hris/employees']) });
+    const response = await send(signed(lifecycle('integration-created', { id: 'greenhouse:g9', tool: 'greenhouse', category: 'ATS', end_user: endUser })));
+    expect(response).toEqual({ statusCode: 200, body: { status: 'accepted', jobs: 2, resources: ['ats/candidates', 'ats/jobs'] } });
+    expect(registry.calls).toEqual([
+      { method: 'register', input: { id: 'greenhouse:g9', tool: 'greenhouse', category: 'ATS', originId: 'acme-42', at: NOW.toISOString(), recreated: true } },
+    ]);
+    expect(queue.sent[0]).toEqual({
+      job: { v: 1, kind: 'full', integrationId: 'greenhouse:g9', resource: 'ats/candidates', runId: 'created-evt_integration-created' },
+      groupId: 'greenhouse:g9#ats/candidates',
+      deduplicationId: 'full#greenhouse:g9#created-evt_integration-created#ats/candidates',
+    });
+  });
+
+  it('integration-state-changed: stores the state', async () => {
+    const { send, signed, registry, queue } = setup();
+    const data = { integration_id: 'personio:p', integration_tool: 'personio', integration_category: 'HRIS', state: 'INACTIVE', end_user: endUser, qa_status: 'PASSED', updated_at: '2026-11-27T11:00:00Z' };
+    expect((await send(signed(lifecycle('integration-state-changed', data)))).statusCode).toBe(200);
+    expect(registry.calls).toEqual([
+      { method: 'setState', input: { id: 'personio:p', tool: 'personio', category: 'HRIS', state: 'INACTIVE', originId: 'acme-42', at: NOW.toISOString() } },
+    ]);
+    expect(queue.sent).toEqual([]);
+  });
+
+  it('integration-deleted: marks it deleted, then enqueues a purge in its own group', async () => {
+    const { send, signed, registry, queue } = setup();
+    const response = await send(signed(lifecycle('integration-deleted', { id: 'personio:gone', tool: 'personio', category: 'HRIS', end_user: endUser, deleted_at: '2026-11-27T10:00:00Z' })));
+    expect(response.statusCode).toBe(200);
+    expect(registry.calls).toEqual([
+      { method: 'markDeleted', input: { id: 'personio:gone', tool: 'personio', category: 'HRIS', at: NOW.toISOString() } },
+    ]);
+    expect(queue.sent).toEqual([
+      { job: { v: 1, kind: 'purge', integrationId: 'personio:gone' }, groupId: 'personio:gone#purge', deduplicationId: 'purge#personio:gone#evt_integration-deleted' },
+    ]);
+  });
+
+  it('answers 500 when the registry cannot be written, and 400 naming a bad field', async () => {
+    const { send, signed, registry, queue } = setup();
+    registry.failWith = new Error('AccessDenied');
+    const created = await send(signed(lifecycle('integration-created', { id: 'x:1', tool: 'x', category: 'ATS' })));
+    expect(created.statusCode).toBe(500);
+    expect(queue.sent).toEqual([]);
+    registry.failWith = undefined;
+    const bad = await send(signed(lifecycle('integration-deleted', { tool: 'x', category: 'ATS' })));
+    expect(bad).toMatchObject({ statusCode: 400, body: { error: expect.stringContaining('data.id') } });
   });
 });

@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient, SendMessageBatchCommand, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { apiGatewayEvent, dataChangedBody, kombosSignature } from '../support/we
 
 const sqs = mockClient(SQSClient);
 const secretsManager = mockClient(SecretsManagerClient);
+const dynamo = mockClient(DynamoDBDocumentClient);
 const SECRET = 'whsec_from_secrets_manager';
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/sync-jobs.fifo';
 
@@ -22,12 +24,15 @@ beforeAll(async () => {
   process.env.SYNC_JOBS_QUEUE_URL = QUEUE_URL;
   process.env.SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kombo-sync-AbCdEf';
   process.env.SYNC_RESOURCES = 'all';
+  process.env.STATE_TABLE = 'kombo-sync-state';
   ({ handler } = (await import('../../lambdas/webhook/handler')) as { handler: Handler });
 });
 
 beforeEach(() => {
   sqs.reset();
   secretsManager.reset();
+  dynamo.reset();
+  dynamo.on(UpdateCommand).resolves({});
   secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ webhook_secret: SECRET, kombo_api_key: 'k' }) });
 });
 

@@ -1,10 +1,10 @@
-import { isCategory, resourcesForChangedModels } from '../kombo/catalogue';
-import { dataChangedDataSchema, describeIssues, webhookEnvelopeSchema, type WebhookEnvelope } from '../kombo/webhook-events';
-import { EnqueueError } from '../store/job-queue';
-import type { JobQueue } from '../sync/ports';
-import { deltaJobForEvent } from '../sync/job';
-import type { Telemetry } from '../telemetry';
+import { describeIssues, webhookEnvelopeSchema } from '../kombo/webhook-events';
 import { isValidSignature } from '../webhook/signature';
+import { onDataChanged } from './on-data-changed';
+import { onIntegrationCreated, onIntegrationDeleted, onIntegrationStateChanged } from './on-lifecycle';
+import { errorMessage, failure, reply, type WebhookDependencies, type WebhookResponse } from './responses';
+
+export type { WebhookDependencies, WebhookResponse } from './responses';
 
 /** Kombo's webhooks are small; anything this big is not one of them. */
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
@@ -15,20 +15,13 @@ export interface WebhookRequest {
   readonly signature: string | undefined;
 }
 
-export interface WebhookResponse {
-  readonly statusCode: number;
-  readonly body: Record<string, unknown>;
-}
 
-export interface WebhookDependencies {
-  readonly webhookSecrets: () => Promise<readonly string[]>;
-  readonly queue: JobQueue;
-  readonly syncResources: ReadonlySet<string>;
-  readonly telemetry: Telemetry;
-}
-
-const reply = (statusCode: number, body: Record<string, unknown>): WebhookResponse => ({ statusCode, body });
-const failure = (statusCode: number, error: string) => reply(statusCode, { error });
+const HANDLERS = {
+  'data-changed': onDataChanged,
+  'integration-created': onIntegrationCreated,
+  'integration-state-changed': onIntegrationStateChanged,
+  'integration-deleted': onIntegrationDeleted,
+} as const;
 
 /**
  * Verifies, validates and turns one Kombo webhook into sync jobs. Answers 200 only when everything
@@ -78,58 +71,10 @@ export async function receiveWebhook(
   }
 
   const event = envelope.data;
-  if (event.type === 'data-changed') return onDataChanged(event, deps);
+  if (Object.hasOwn(HANDLERS, event.type)) return HANDLERS[event.type as keyof typeof HANDLERS](event, deps);
 
   // Answering anything but 200 would only make Kombo retry an event we do not act on.
   telemetry.info('webhook ignored: event type not handled', { eventId: event.id, eventType: event.type });
   telemetry.count('WebhookIgnored');
   return reply(200, { status: 'ignored', reason: `event type ${event.type} is not handled` });
 }
-
-async function onDataChanged(event: WebhookEnvelope, deps: WebhookDependencies): Promise<WebhookResponse> {
-  const { telemetry } = deps;
-  const parsed = dataChangedDataSchema.safeParse(event.data);
-  if (!parsed.success) {
-    const problem = describeIssues(parsed.error, 'data');
-    telemetry.warn('webhook rejected: invalid data-changed event', { eventId: event.id, problem });
-    telemetry.count('WebhookRejected');
-    return failure(400, `invalid data-changed event: ${problem}`);
-  }
-  const data = parsed.data;
-  const context = { eventId: event.id, integrationId: data.integration_id };
-  const category = data.integration_category;
-  if (!isCategory(category)) {
-    telemetry.info('data-changed ignored: category has no readable resources', { ...context, category });
-    telemetry.count('WebhookIgnored');
-    return reply(200, { status: 'ignored', reason: `category ${category} has no resources to sync` });
-  }
-
-  const changedModels = data.changed_models.map((model) => model.name);
-  const { resources, unknownModels } = resourcesForChangedModels(category, changedModels, deps.syncResources);
-  if (unknownModels.length > 0) {
-    telemetry.warn('data-changed names unknown models; fetching every configured resource of the category', {
-      ...context,
-      unknownModels,
-    });
-    telemetry.count('UnknownChangedModel', unknownModels.length);
-  }
-
-  const jobs = resources.map((resource) => deltaJobForEvent(event.id, data.integration_id, resource));
-  try {
-    await deps.queue.send(jobs);
-  } catch (error) {
-    telemetry.error('enqueue failed; answering 500 so Kombo retries', {
-      ...context,
-      jobs: jobs.length,
-      reason: errorMessage(error),
-      failedJobs: error instanceof EnqueueError ? error.failedJobs : jobs.length,
-    });
-    telemetry.count('EnqueueFailed');
-    return failure(500, 'could not enqueue sync jobs; please retry');
-  }
-  telemetry.info('data-changed accepted', { ...context, changedModels, resources });
-  telemetry.count('SyncJobsEnqueued', jobs.length);
-  return reply(200, { status: 'accepted', jobs: jobs.length, resources });
-}
-
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));

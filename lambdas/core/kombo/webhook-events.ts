@@ -29,3 +29,28 @@ export function describeIssues(error: z.ZodError, prefix = ''): string {
     })
     .join('; ');
 }
+
+const endUserSchema = z.looseObject({
+  organization_name: z.string().nullish(),
+  creator_email: z.string().nullish(),
+  origin_id: z.string().nullish(),
+});
+
+export const integrationCreatedDataSchema = z.looseObject({
+  id: z.string().min(1),
+  tool: z.string().min(1),
+  category: z.string().min(1),
+  end_user: endUserSchema.nullish(),
+});
+
+export const integrationDeletedDataSchema = integrationCreatedDataSchema.extend({
+  deleted_at: z.string().nullish(),
+});
+
+export const integrationStateChangedDataSchema = z.looseObject({
+  integration_id: z.string().min(1),
+  integration_tool: z.string().min(1),
+  integration_category: z.string().min(1),
+  state: z.string().min(1),
+  end_user: endUserSchema.nullish(),
+});

@@ -1,7 +1,20 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { RecordStore, WriteOutcome } from '../sync/ports';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { RecordStore, ScanPage, WriteOutcome } from '../sync/ports';
 import type { RecordItem } from '../sync/record-item';
 import { isConditionFailed } from './dynamo-errors';
+import { decodeKey, encodeKey } from './scan-keys';
+import { recordPartition } from './table-keys';
+
+type Partition = { integrationId: string; resource: string };
+const PURGE_PAGE_ITEMS = 500;
+const BATCH_WRITE_LIMIT = 25;
 
 /**
  * The records table. A write applies when no item exists, or the stored `changed_at` is earlier, or
@@ -64,5 +77,94 @@ export class DynamoRecordStore implements RecordStore {
       }),
     );
     return 'stale';
+  }
+
+  async countSweepCandidates(partition: Partition, before: string, startKey: string | undefined): Promise<ScanPage<{ live: number; candidates: number }>> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ProjectionExpression: 'synced_at, data_encoding',
+        ExpressionAttributeValues: { ':pk': recordPartition(partition.integrationId, partition.resource) },
+        ExclusiveStartKey: decodeKey(startKey),
+      }),
+    );
+    const live = (page.Items ?? []).filter((item) => item.data_encoding !== 'tombstone');
+    return {
+      result: { live: live.length, candidates: live.filter((item) => String(item.synced_at) < before).length },
+      nextKey: encodeKey(page.LastEvaluatedKey),
+    };
+  }
+
+  async sweep(
+    partition: Partition,
+    before: string,
+    tombstone: { at: string; expiresAt: number },
+    startKey: string | undefined,
+  ): Promise<ScanPage<{ swept: number }>> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: 'data_encoding <> :tombstone AND synced_at < :before',
+        ProjectionExpression: 'pk, sk',
+        ExpressionAttributeValues: {
+          ':pk': recordPartition(partition.integrationId, partition.resource),
+          ':tombstone': 'tombstone',
+          ':before': before,
+        },
+        ExclusiveStartKey: decodeKey(startKey),
+      }),
+    );
+    let swept = 0;
+    for (const item of page.Items ?? []) {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: item.pk, sk: item.sk },
+            UpdateExpression:
+              'SET data_encoding = :tombstone, remote_deleted_at = :at, swept_at = :at, expires_at = :expires REMOVE #data, data_gzip, data_bytes',
+            // Re-checked at write time: a delta may have written the record since the query.
+            ConditionExpression: 'data_encoding <> :tombstone AND synced_at < :before',
+            ExpressionAttributeNames: { '#data': 'data' },
+            ExpressionAttributeValues: { ':tombstone': 'tombstone', ':at': tombstone.at, ':expires': tombstone.expiresAt, ':before': before },
+          }),
+        );
+        swept++;
+      } catch (error) {
+        if (!isConditionFailed(error)) throw error;
+      }
+    }
+    return { result: { swept }, nextKey: encodeKey(page.LastEvaluatedKey) };
+  }
+
+  async purge(partition: Partition, startKey: string | undefined): Promise<ScanPage<{ deleted: number }>> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ProjectionExpression: 'pk, sk',
+        ExpressionAttributeValues: { ':pk': recordPartition(partition.integrationId, partition.resource) },
+        ExclusiveStartKey: decodeKey(startKey),
+        Limit: PURGE_PAGE_ITEMS,
+      }),
+    );
+    const keys = (page.Items ?? []).map((item) => ({ pk: item.pk, sk: item.sk }));
+    await deleteKeys(this.client, this.tableName, keys);
+    return { result: { deleted: keys.length }, nextKey: encodeKey(page.LastEvaluatedKey) };
+  }
+}
+
+/** BatchWriteItem deletes, 25 at a time, retrying what DynamoDB leaves unprocessed. */
+export async function deleteKeys(client: DynamoDBDocumentClient, tableName: string, keys: Record<string, unknown>[]): Promise<void> {
+  for (let start = 0; start < keys.length; start += BATCH_WRITE_LIMIT) {
+    let requests = keys.slice(start, start + BATCH_WRITE_LIMIT).map((Key) => ({ DeleteRequest: { Key } }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt === 8) throw new Error(`DynamoDB left ${requests.length} deletes unprocessed after ${attempt} attempts`);
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      const response = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+      requests = (response.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+    }
   }
 }

@@ -1,9 +1,21 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { syncJobKindSchema } from '../sync/job';
-import type { IntegrationState, ResourceState, StateStore, Walk, WalkSummary } from '../sync/ports';
+import { walkKindSchema } from '../sync/job';
+import type { IntegrationState, PurgeProgress, ResourceState, StateStore, Walk, WalkSummary } from '../sync/ports';
 import { isConditionFailed } from './dynamo-errors';
-import { STATE_META_KEY, cursorKey, statePartition, walkKey } from './table-keys';
+import { deleteKeys } from './records-store';
+import { STATE_META_KEY, TTL_ATTRIBUTE, cursorKey, runKey, statePartition, walkKey } from './table-keys';
+
+/** How long a full run's summary item is kept. */
+const RUN_SUMMARY_TTL_SECONDS = 90 * 24 * 3600;
+const PURGE_PAGE_ITEMS = 500;
 
 /** `resource` is a DynamoDB reserved word. */
 const RESOURCE_NAME = { '#resource': 'resource' };
@@ -34,9 +46,12 @@ export class DynamoStateStore implements StateStore {
   async integrationState(integrationId: string): Promise<IntegrationState | undefined> {
     const meta = await this.get(statePartition(integrationId), STATE_META_KEY);
     if (!meta) return undefined;
+    const purge = purgeProgressSchema.safeParse(meta.purge);
     return {
       blockedCode: typeof meta.blocked_code === 'string' ? meta.blocked_code : undefined,
       blockedUntil: typeof meta.blocked_until === 'string' ? meta.blocked_until : undefined,
+      deletedAt: typeof meta.deleted_at === 'string' ? meta.deleted_at : undefined,
+      purge: purge.success ? purge.data : undefined,
     };
   }
 
@@ -51,12 +66,14 @@ export class DynamoStateStore implements StateStore {
           resource: walk.resource,
           kind: walk.kind,
           run_id: walk.runId ?? null,
+          force_sweep: walk.forceSweep,
           started_at: walk.startedAt,
           updated_after: walk.updatedAfter ?? null,
           next: walk.next,
           pages: walk.pages,
           invocations: walk.invocations,
           counts: walk.counts,
+          sweep: walk.sweep ?? null,
         },
       }),
     );
@@ -76,6 +93,7 @@ export class DynamoStateStore implements StateStore {
         pages: walk.pages,
         invocations: walk.invocations,
         ...walk.counts,
+        ...(walk.sweep ? sweepSummary(walk.sweep) : {}),
       },
       ':written': walk.counts.written,
       ':one': 1,
@@ -109,7 +127,66 @@ export class DynamoStateStore implements StateStore {
         }),
       );
     }
+    if (walk.kind === 'full' && walk.runId) {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: key.pk,
+            sk: runKey(walk.resource, walk.runId),
+            integration_id: walk.integrationId,
+            resource: walk.resource,
+            ...(summary[':last_walk'] as Record<string, unknown>),
+            [TTL_ATTRIBUTE]: Math.floor(Date.parse(finishedAt) / 1000) + RUN_SUMMARY_TTL_SECONDS,
+          },
+        }),
+      );
+    }
     await this.discardWalk(walk.integrationId, walk.resource);
+  }
+
+  async savePurgeProgress(integrationId: string, progress: PurgeProgress): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: statePartition(integrationId), sk: STATE_META_KEY },
+        UpdateExpression: 'SET purge = :purge',
+        ExpressionAttributeValues: { ':purge': { ...progress, key: progress.key ?? null } },
+      }),
+    );
+  }
+
+  async purgeStatePage(integrationId: string): Promise<{ deleted: number; more: boolean }> {
+    const pk = statePartition(integrationId);
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ProjectionExpression: 'pk, sk',
+        ExpressionAttributeValues: { ':pk': pk },
+        Limit: PURGE_PAGE_ITEMS,
+      }),
+    );
+    const keys = (page.Items ?? []).filter((item) => item.sk !== STATE_META_KEY).map((item) => ({ pk: item.pk, sk: item.sk }));
+    await deleteKeys(this.client, this.tableName, keys);
+    return { deleted: keys.length, more: page.LastEvaluatedKey !== undefined };
+  }
+
+  async finishPurge(integrationId: string, at: string): Promise<void> {
+    const meta = await this.get(statePartition(integrationId), STATE_META_KEY);
+    // The marker that keeps late jobs from bringing data back; no customer details.
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: statePartition(integrationId),
+          sk: STATE_META_KEY,
+          integration_id: integrationId,
+          deleted_at: typeof meta?.deleted_at === 'string' ? meta.deleted_at : at,
+          purged_at: at,
+        },
+      }),
+    );
   }
 
   async discardWalk(integrationId: string, resource: string): Promise<void> {
@@ -152,9 +229,30 @@ export class DynamoStateStore implements StateStore {
   }
 }
 
+const purgeProgressSchema = z
+  .object({ resourceIndex: z.number().int().nonnegative(), key: z.string().nullish(), deleted: z.number().int().nonnegative() })
+  .transform((progress) => ({ ...progress, key: progress.key ?? undefined }));
+
+const sweepSchema = z
+  .object({
+    phase: z.enum(['count', 'sweep', 'done']),
+    key: z.string().nullish(),
+    live: z.number(),
+    candidates: z.number(),
+    swept: z.number(),
+    braked: z.boolean(),
+  })
+  .transform((sweep) => ({ ...sweep, key: sweep.key ?? undefined }));
+
+function sweepSummary(sweep: NonNullable<Walk['sweep']>) {
+  return { live: sweep.live, sweep_candidates: sweep.candidates, swept: sweep.swept, sweep_braked: sweep.braked };
+}
+
 const walkItemSchema = z.object({
-  kind: syncJobKindSchema,
+  kind: walkKindSchema,
   run_id: z.string().nullish(),
+  force_sweep: z.boolean().optional(),
+  sweep: sweepSchema.nullish(),
   started_at: z.string(),
   updated_after: z.string().nullish(),
   next: z.string().nullable(),
@@ -181,11 +279,13 @@ function walkFromItem(integrationId: string, resource: string, item: Record<stri
     resource,
     kind: walk.kind,
     runId: walk.run_id ?? undefined,
+    forceSweep: walk.force_sweep ?? false,
     startedAt: walk.started_at,
     updatedAfter: walk.updated_after ?? undefined,
     next: walk.next,
     pages: walk.pages,
     invocations: walk.invocations,
     counts: walk.counts,
+    sweep: walk.sweep ?? undefined,
   };
 }

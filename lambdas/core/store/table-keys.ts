@@ -15,3 +15,7 @@ export const statePartition = (integrationId: string) => `integration#${integrat
 export const STATE_META_KEY = 'meta';
 export const cursorKey = (resource: string) => `cursor#${resource}`;
 export const walkKey = (resource: string) => `walk#${resource}`;
+export const runKey = (resource: string, runId: string) => `run#${resource}#${runId}`;
+
+/** The registry of integrations: one partition, one item per integration, listed with one Query. */
+export const REGISTRY_PARTITION = 'registry';

@@ -1,7 +1,7 @@
 import type { Deadline } from '../kombo/client';
 import type { Telemetry } from '../telemetry';
 import type { JobResult, RunnableJob } from './engine';
-import { messageGroupId, syncJobSchema, type SyncJob } from './job';
+import { jobGroupId, jobResource, syncJobSchema, type SyncJob } from './job';
 
 /** One message of a queue batch, as the worker sees it (no SQS types). */
 export interface QueueMessage {
@@ -77,16 +77,13 @@ async function processGroup(group: readonly QueueMessage[], deadline: Deadline, 
     try {
       const result = await deps.run(runnable, deadline);
       deps.telemetry.info('job finished', {
-        integrationId: runnable.job.integrationId,
-        resource: runnable.job.resource,
-        kind: runnable.job.kind,
+        ...describeJob(runnable.job),
         messages: messageIds.length,
         ...result,
       });
     } catch (error) {
       deps.telemetry.error('job failed; its messages and the later ones of its group will be retried', {
-        integrationId: runnable.job.integrationId,
-        resource: runnable.job.resource,
+        ...describeJob(runnable.job),
         reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
       });
       return jobs.slice(index).flatMap((job) => job.messageIds);
@@ -100,8 +97,17 @@ function failFrom(group: readonly QueueMessage[], index: number, coalesced: read
   return [...coalesced.flatMap((job) => job.messageIds), ...group.slice(index).map((message) => message.messageId)];
 }
 
+/** Jobs that one run satisfies together: same kind, same target, same full-sync run. */
 function sameWork(a: SyncJob, b: SyncJob): boolean {
-  return a.kind === b.kind && a.integrationId === b.integrationId && a.resource === b.resource;
+  return JSON.stringify(workIdentity(a)) === JSON.stringify(workIdentity(b));
+}
+
+function workIdentity(job: SyncJob) {
+  return { ...describeJob(job), runId: job.kind === 'full' ? job.runId : undefined, forceSweep: job.kind === 'full' ? job.forceSweep : undefined };
+}
+
+function describeJob(job: SyncJob) {
+  return { integrationId: job.integrationId, resource: jobResource(job), kind: job.kind };
 }
 
 function parseJob(message: QueueMessage): SyncJob | string {
@@ -116,7 +122,7 @@ function parseJob(message: QueueMessage): SyncJob | string {
     const issue = parsed.error.issues[0];
     return `not a sync job: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
   }
-  if (messageGroupId(parsed.data.integrationId, parsed.data.resource) !== message.groupId) {
+  if (jobGroupId(parsed.data) !== message.groupId) {
     return `message group ${message.groupId} does not match the job's integration and resource`;
   }
   return parsed.data;

@@ -11,8 +11,9 @@ import {
 import type { KomboRecord } from '../kombo/responses';
 import type { Telemetry } from '../telemetry';
 import { mapWithConcurrency } from './concurrency';
-import { continuationOf, type SyncJob } from './job';
-import type { JobQueue, RecordStore, StateStore, Walk, WalkCounts } from './ports';
+import { RESOURCE_CATALOGUE } from '../kombo/catalogue';
+import { continuationOf, type PurgeJob, type SyncJob, type WalkJob } from './job';
+import type { JobQueue, RecordStore, StateStore, SweepProgress, Walk, WalkCounts } from './ports';
 import { toRecordItem } from './record-item';
 
 /** The part of the Kombo client the engine uses. */
@@ -38,6 +39,8 @@ export interface EngineSettings {
    * arrive meanwhile queue up behind the running job and are then covered by its walk.
    */
   readonly coalesceWindowMs: number;
+  /** A sweep that would tombstone more than this share of a resource's live records does nothing. */
+  readonly sweepBrakeShare: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -48,6 +51,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   integrationRecheckMs: 60 * 60_000,
   maxPages: 40_000,
   coalesceWindowMs: 1_000,
+  sweepBrakeShare: 0.2,
 };
 
 export interface EngineDependencies {
@@ -74,9 +78,14 @@ export type JobResult =
 
 export type SkipReason =
   | 'already-covered'
+  | 'integration-deleted'
   | 'integration-unavailable'
   | 'integration-setup-pending'
   | 'resource-unavailable';
+
+/** Where a walk is, for the continuation's deduplication id. */
+const walkStep = (walk: Walk) =>
+  `${walk.startedAt}#${walk.invocations}#${walk.pages}#${walk.sweep?.phase ?? 'fetch'}#${walk.sweep?.key ?? ''}`;
 
 const emptyCounts = (): WalkCounts => ({ written: 0, unchanged: 0, stale: 0, tombstoned: 0, oversized: 0 });
 
@@ -99,21 +108,34 @@ export class SyncEngine {
 
   async run(runnable: RunnableJob, deadline: Deadline): Promise<JobResult> {
     const { job } = runnable;
+    const integration = await this.deps.state.integrationState(job.integrationId);
+    if (job.kind === 'purge') return this.purge({ job, requestedAt: runnable.requestedAt }, deadline);
     const context = { integrationId: job.integrationId, resource: job.resource, kind: job.kind };
-    const { telemetry, state } = this.deps;
-
-    const integration = await state.integrationState(job.integrationId);
+    if (integration?.deletedAt) {
+      this.deps.telemetry.info('job dropped: the integration was deleted', context);
+      this.deps.telemetry.count('JobDroppedIntegrationDeleted');
+      return { outcome: 'skipped', reason: 'integration-deleted' };
+    }
     if (integration?.blockedUntil && Date.parse(integration.blockedUntil) > this.now().getTime()) {
-      telemetry.info('job skipped: integration unavailable', { ...context, code: integration.blockedCode });
-      telemetry.count('JobSkippedIntegrationUnavailable');
+      this.deps.telemetry.info('job skipped: integration unavailable', { ...context, code: integration.blockedCode });
+      this.deps.telemetry.count('JobSkippedIntegrationUnavailable');
       return { outcome: 'skipped', reason: 'integration-unavailable' };
     }
+    return this.runWalkJob({ job, requestedAt: runnable.requestedAt }, deadline, context);
+  }
 
+  private async runWalkJob(
+    runnable: { job: WalkJob; requestedAt: number },
+    deadline: Deadline,
+    context: Record<string, unknown>,
+  ): Promise<JobResult> {
+    const { job } = runnable;
+    const { telemetry, state } = this.deps;
     const progress = { walks: 0, pages: 0 };
     for (;;) {
       const resource = await state.resourceState(job.integrationId, job.resource);
       let walk = resource.walk;
-      if (walk && walk.kind === 'delta' && job.kind !== 'delta') {
+      if (walk && walk.kind === 'delta' && job.kind === 'full') {
         await state.discardWalk(job.integrationId, job.resource);
         walk = undefined;
       }
@@ -133,26 +155,28 @@ export class SyncEngine {
       let status: 'done' | 'out-of-time';
       try {
         status = await this.walk(walk, deadline, progress);
+        if (status === 'done' && walk.kind === 'full') status = await this.sweepAfterFullWalk(walk, deadline, progress);
       } catch (error) {
         const skipped = await this.handleKomboError(error, walk, progress.pages, context);
-        if (skipped === 'continue') return this.continueLater(runnable, walk, progress);
+        if (skipped === 'continue') return this.continueLater(runnable, walkStep(walk), progress);
         return skipped;
       }
-      if (status === 'out-of-time') return this.continueLater(runnable, walk, progress);
+      if (status === 'out-of-time') return this.continueLater(runnable, walkStep(walk), progress);
 
       progress.walks++;
       const finishedAt = this.now();
-      await state.completeWalk({
-        walk,
-        finishedAt: finishedAt.toISOString(),
-        durationMs: finishedAt.getTime() - Date.parse(walk.startedAt),
-      });
-      telemetry.info('walk completed', { ...context, pages: walk.pages, invocations: walk.invocations, ...walk.counts });
+      const durationMs = finishedAt.getTime() - Date.parse(walk.startedAt);
+      await state.completeWalk({ walk, finishedAt: finishedAt.toISOString(), durationMs });
+      const summary = { ...context, runId: walk.runId, pages: walk.pages, invocations: walk.invocations, durationMs, ...walk.counts };
+      if (walk.sweep) {
+        const { live, candidates, swept, braked } = walk.sweep;
+        telemetry.info('full sync run summary', { ...summary, live, sweepCandidates: candidates, swept, braked });
+      } else {
+        telemetry.info('walk completed', summary);
+      }
       telemetry.count('WalksCompleted');
       // A walk that began before the job was requested may have missed what the job announces.
-      if (Date.parse(walk.startedAt) >= runnable.requestedAt || job.kind !== 'delta') {
-        return { outcome: 'completed', ...progress };
-      }
+      if (Date.parse(walk.startedAt) >= runnable.requestedAt) return { outcome: 'completed', ...progress };
     }
   }
 
@@ -162,7 +186,7 @@ export class SyncEngine {
     if (wait > 0 && deadline.remainingMs() - wait > this.settings.timeMarginMs) await this.sleep(wait);
   }
 
-  private newWalk(job: SyncJob, deltaCursor: string | undefined): Walk {
+  private newWalk(job: WalkJob, deltaCursor: string | undefined): Walk {
     // fetchStart: taken before the first request, so nothing changed during the walk is skipped.
     const startedAt = this.now();
     const updatedAfter =
@@ -173,13 +197,15 @@ export class SyncEngine {
       integrationId: job.integrationId,
       resource: job.resource,
       kind: job.kind,
-      runId: undefined,
+      runId: job.kind === 'full' ? job.runId : undefined,
+      forceSweep: job.kind === 'full' && job.forceSweep === true,
       startedAt: startedAt.toISOString(),
       updatedAfter,
       next: null,
       pages: 0,
       invocations: 0,
       counts: emptyCounts(),
+      sweep: undefined,
     };
   }
 
@@ -273,20 +299,121 @@ export class SyncEngine {
     telemetry.count('PagesFetched');
   }
 
+  /** Enqueues the job again to carry on from its checkpoint; `step` makes the message unique. */
   private async continueLater(
     runnable: RunnableJob,
-    walk: Walk,
+    step: string,
     progress: { walks: number; pages: number },
   ): Promise<JobResult> {
-    const deduplicationId = `continue#${walk.resource}#${walk.startedAt}#${walk.pages}#${walk.invocations}`;
-    await this.deps.queue.send([continuationOf(runnable.job, runnable.requestedAt, deduplicationId)]);
-    this.deps.telemetry.info('walk continues in a new invocation', {
-      integrationId: walk.integrationId,
-      resource: walk.resource,
-      pages: walk.pages,
-    });
+    const { job } = runnable;
+    const target = job.kind === 'purge' ? 'purge' : job.resource;
+    await this.deps.queue.send([continuationOf(job, runnable.requestedAt, `continue#${target}#${step}`)]);
+    this.deps.telemetry.info('job continues in a new invocation', { integrationId: job.integrationId, target, kind: job.kind, step });
     this.deps.telemetry.count('WalksContinued');
     return { outcome: 'continued', ...progress };
+  }
+
+  /** True when a step may start now: the first of an invocation always may, so each one makes progress. */
+  private mayStart(stepsThisInvocation: number, deadline: Deadline): boolean {
+    return stepsThisInvocation === 0 || deadline.remainingMs() >= this.settings.timeMarginMs;
+  }
+
+  /**
+   * After a complete full walk: every live item not seen by the walk and not written since it
+   * began vanished upstream without a trace, and becomes a tombstone, unless there are so many that
+   * an upstream outage is likelier (the brake) and an operator has not forced the sweep.
+   */
+  private async sweepAfterFullWalk(
+    walk: Walk,
+    deadline: Deadline,
+    progress: { pages: number },
+  ): Promise<'done' | 'out-of-time'> {
+    const { records, state, telemetry } = this.deps;
+    const sweep: SweepProgress = (walk.sweep ??= { phase: 'count', key: undefined, live: 0, candidates: 0, swept: 0, braked: false });
+    const partition = { integrationId: walk.integrationId, resource: walk.resource };
+    let steps = progress.pages;
+    while (sweep.phase === 'count') {
+      if (!this.mayStart(steps++, deadline)) return 'out-of-time';
+      const page = await records.countSweepCandidates(partition, walk.startedAt, sweep.key);
+      sweep.live += page.result.live;
+      sweep.candidates += page.result.candidates;
+      sweep.key = page.nextKey;
+      if (page.nextKey === undefined) this.decideSweep(walk, sweep);
+      await state.saveWalk(walk);
+    }
+    while (sweep.phase === 'sweep') {
+      if (!this.mayStart(steps++, deadline)) return 'out-of-time';
+      const now = this.now();
+      const page = await records.sweep(
+        partition,
+        walk.startedAt,
+        { at: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + this.settings.tombstoneTtlSeconds },
+        sweep.key,
+      );
+      sweep.swept += page.result.swept;
+      sweep.key = page.nextKey;
+      telemetry.count('RecordsSwept', page.result.swept);
+      if (page.nextKey === undefined) sweep.phase = 'done';
+      await state.saveWalk(walk);
+    }
+    progress.pages = Math.max(progress.pages, steps);
+    return 'done';
+  }
+
+  private decideSweep(walk: Walk, sweep: SweepProgress): void {
+    sweep.key = undefined;
+    const share = sweep.live === 0 ? 0 : sweep.candidates / sweep.live;
+    if (sweep.candidates > 0 && share > this.settings.sweepBrakeShare && !walk.forceSweep) {
+      sweep.braked = true;
+      sweep.phase = 'done';
+      this.deps.telemetry.warn('sweep braked: it would remove too large a share of the resource; nothing removed', {
+        integrationId: walk.integrationId,
+        resource: walk.resource,
+        runId: walk.runId,
+        candidates: sweep.candidates,
+        live: sweep.live,
+        share: Math.round(share * 1000) / 1000,
+        limit: this.settings.sweepBrakeShare,
+        howToForce: 'invoke the full-sync function with {"integration_id", "resources", "force_sweep": true}',
+      });
+      this.deps.telemetry.count('SweepBraked');
+      return;
+    }
+    sweep.phase = sweep.candidates > 0 ? 'sweep' : 'done';
+  }
+
+  /** Deletes every record and state item of a deleted integration, in chunks that continue. */
+  private async purge(runnable: { job: PurgeJob; requestedAt: number }, deadline: Deadline): Promise<JobResult> {
+    const { records, state, telemetry } = this.deps;
+    const integrationId = runnable.job.integrationId;
+    const integration = await state.integrationState(integrationId);
+    if (!integration?.deletedAt) {
+      telemetry.warn('purge skipped: the integration is not marked deleted (re-created since?)', { integrationId });
+      return { outcome: 'skipped', reason: 'integration-unavailable' };
+    }
+    let purge = integration.purge ?? { resourceIndex: 0, key: undefined, deleted: 0 };
+    let steps = 0;
+    const progress = { walks: 0, pages: 0 };
+    const later = () => this.continueLater(runnable, `${purge.resourceIndex}#${purge.key ?? ''}#${purge.deleted}`, progress);
+    while (purge.resourceIndex < RESOURCE_CATALOGUE.length) {
+      if (!this.mayStart(steps++, deadline)) return later();
+      const resource = (RESOURCE_CATALOGUE[purge.resourceIndex] as { resource: string }).resource;
+      const page = await records.purge({ integrationId, resource }, purge.key);
+      purge = page.nextKey
+        ? { ...purge, key: page.nextKey, deleted: purge.deleted + page.result.deleted }
+        : { resourceIndex: purge.resourceIndex + 1, key: undefined, deleted: purge.deleted + page.result.deleted };
+      telemetry.count('RecordsPurged', page.result.deleted);
+      await state.savePurgeProgress(integrationId, purge);
+      progress.pages++;
+    }
+    for (let more = true; more; ) {
+      if (!this.mayStart(steps++, deadline)) return later();
+      ({ more } = await state.purgeStatePage(integrationId));
+    }
+    await state.finishPurge(integrationId, this.now().toISOString());
+    telemetry.info('integration purged', { integrationId, recordsDeleted: purge.deleted });
+    telemetry.count('IntegrationsPurged');
+    return { outcome: 'completed', walks: 0, pages: progress.pages };
   }
 
   /**

@@ -25,10 +25,34 @@ export const deltaJobSchema = z.object({
   requestedAt: z.number().int().positive().optional(),
 });
 
-export const syncJobSchema = z.discriminatedUnion('kind', [deltaJobSchema]);
-export const syncJobKindSchema = z.enum(['delta']);
+/** A full walk: no `updated_after`, then the sweep of what vanished upstream. */
+export const fullJobSchema = z.object({
+  v: z.literal(1),
+  kind: z.literal('full'),
+  integrationId: z.string().min(1),
+  resource: resourceName,
+  runId: z.string().min(1).max(100),
+  /** The operator's word that the sweep may remove more than the brake allows. */
+  forceSweep: z.boolean().optional(),
+  requestedAt: z.number().int().positive().optional(),
+});
+
+/** Removes every record and state item of an integration whose customer left. */
+export const purgeJobSchema = z.object({
+  v: z.literal(1),
+  kind: z.literal('purge'),
+  integrationId: z.string().min(1),
+  requestedAt: z.number().int().positive().optional(),
+});
+
+export const syncJobSchema = z.discriminatedUnion('kind', [deltaJobSchema, fullJobSchema, purgeJobSchema]);
 export type SyncJob = z.infer<typeof syncJobSchema>;
 export type DeltaJob = z.infer<typeof deltaJobSchema>;
+export type FullJob = z.infer<typeof fullJobSchema>;
+export type PurgeJob = z.infer<typeof purgeJobSchema>;
+/** The jobs that walk one resource. */
+export type WalkJob = DeltaJob | FullJob;
+export const walkKindSchema = z.enum(['delta', 'full']);
 
 /** A job with the FIFO keys it is sent under. */
 export interface QueuedJob {
@@ -49,20 +73,42 @@ export function messageGroupId(integrationId: string, resource: string): string 
   return sqsSafeId(`${integrationId}#${resource}`);
 }
 
+/** The resource a job walks; a purge has none. */
+export const jobResource = (job: SyncJob): string | undefined => (job.kind === 'purge' ? undefined : job.resource);
+
+/** A purge runs in a group of its own, next to the integration's resource groups. */
+export const PURGE_GROUP_SUFFIX = 'purge';
+
+/** The message group a job belongs in. */
+export function jobGroupId(job: SyncJob): string {
+  return messageGroupId(job.integrationId, job.kind === 'purge' ? PURGE_GROUP_SUFFIX : job.resource);
+}
+
 /** The same job again, to carry on in a later invocation from the checkpoint in the state table. */
 export function continuationOf(job: SyncJob, requestedAt: number, deduplicationId: string): QueuedJob {
   return {
     job: { ...job, requestedAt },
-    groupId: messageGroupId(job.integrationId, job.resource),
-    deduplicationId: sqsSafeId(deduplicationId),
+    groupId: jobGroupId(job),
+    deduplicationId: sqsSafeId(`${job.integrationId}#${deduplicationId}`),
   };
+}
+
+export function fullJob(integrationId: string, resource: string, runId: string, forceSweep = false): QueuedJob {
+  const job: FullJob = { v: 1, kind: 'full', integrationId, resource, runId, ...(forceSweep ? { forceSweep } : {}) };
+  return { job, groupId: jobGroupId(job), deduplicationId: sqsSafeId(`full#${integrationId}#${runId}#${resource}`) };
+}
+
+export function purgeJob(integrationId: string, eventId: string): QueuedJob {
+  const job: PurgeJob = { v: 1, kind: 'purge', integrationId };
+  return { job, groupId: jobGroupId(job), deduplicationId: sqsSafeId(`purge#${integrationId}#${eventId}`) };
 }
 
 export function deltaJobForEvent(eventId: string, integrationId: string, resource: string): QueuedJob {
   return {
     job: { v: 1, kind: 'delta', integrationId, resource, cause: { eventId } },
     groupId: messageGroupId(integrationId, resource),
-    // The same event delivered again within SQS's 5-minute window is dropped by the queue.
+    // The same event delivered again within SQS's 5-minute window is dropped by the queue. Unique
+    // across groups too, although the queue deduplicates per group.
     deduplicationId: sqsSafeId(`${eventId}#${resource}`),
   };
 }

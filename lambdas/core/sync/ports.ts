@@ -1,5 +1,5 @@
+import type { QueuedJob, WalkJob } from './job';
 import type { RecordItem } from './record-item';
-import type { QueuedJob, SyncJob } from './job';
 
 /**
  * What the sync engine needs from the outside world. The DynamoDB and SQS implementations live in
@@ -15,12 +15,37 @@ export type WriteOutcome =
   /** We already hold newer data (a later `changed_at`); the write was refused. */
   | 'stale';
 
+/** One page of a scan through a resource's stored records, and where the next one starts. */
+export interface ScanPage<T> {
+  readonly result: T;
+  /** Opaque; undefined after the last page. */
+  readonly nextKey: string | undefined;
+}
+
 export interface RecordStore {
   /**
    * Stores the item unless the stored one has a later `changed_at`, or the same one and the same
    * content. With `markSeen`, a refused write still records that the walk saw the record.
    */
   write(item: RecordItem, options: { markSeen: boolean }): Promise<WriteOutcome>;
+  /** Counts live (not tombstoned) items, and those among them last synced before `before`. */
+  countSweepCandidates(
+    partition: { integrationId: string; resource: string },
+    before: string,
+    startKey: string | undefined,
+  ): Promise<ScanPage<{ live: number; candidates: number }>>;
+  /**
+   * Turns live items last synced before `before` into tombstones; an item written since (by a
+   * delta during the walk) is spared by the write's condition.
+   */
+  sweep(
+    partition: { integrationId: string; resource: string },
+    before: string,
+    tombstone: { at: string; expiresAt: number },
+    startKey: string | undefined,
+  ): Promise<ScanPage<{ swept: number }>>;
+  /** Deletes one page of a resource's items; idempotent. */
+  purge(partition: { integrationId: string; resource: string }, startKey: string | undefined): Promise<ScanPage<{ deleted: number }>>;
 }
 
 export interface WalkCounts {
@@ -32,12 +57,23 @@ export interface WalkCounts {
   oversized: number;
 }
 
+/** The sweep after a full walk: first a count (for the brake), then the tombstoning. */
+export interface SweepProgress {
+  phase: 'count' | 'sweep' | 'done';
+  key: string | undefined;
+  live: number;
+  candidates: number;
+  swept: number;
+  braked: boolean;
+}
+
 /** A walk through every page of one resource: a delta (with `updated_after`) or a full one. */
 export interface Walk {
   readonly integrationId: string;
   readonly resource: string;
-  readonly kind: SyncJob['kind'];
+  readonly kind: WalkJob['kind'];
   readonly runId: string | undefined;
+  readonly forceSweep: boolean;
   /** When we started fetching (before the first request): the next delta cursor. ISO 8601. */
   readonly startedAt: string;
   readonly updatedAfter: string | undefined;
@@ -46,6 +82,8 @@ export interface Walk {
   pages: number;
   invocations: number;
   counts: WalkCounts;
+  /** Full walks, once every page is written. */
+  sweep: SweepProgress | undefined;
 }
 
 export interface ResourceState {
@@ -55,9 +93,20 @@ export interface ResourceState {
 }
 
 export interface IntegrationState {
-  /** Set when Kombo says the integration cannot be read; jobs are skipped until `blockedUntil`. */
+  /** Set when the integration cannot be read; jobs are skipped until `blockedUntil`. */
   readonly blockedCode: string | undefined;
   readonly blockedUntil: string | undefined;
+  /** Set when Kombo said the integration was deleted; its jobs are dropped. */
+  readonly deletedAt: string | undefined;
+  /** Where a purge in progress has got to. */
+  readonly purge: PurgeProgress | undefined;
+}
+
+export interface PurgeProgress {
+  /** Index into the resource catalogue of the partition being deleted; past the end: state items. */
+  readonly resourceIndex: number;
+  readonly key: string | undefined;
+  readonly deleted: number;
 }
 
 export interface WalkSummary {
@@ -70,11 +119,19 @@ export interface StateStore {
   resourceState(integrationId: string, resource: string): Promise<ResourceState>;
   integrationState(integrationId: string): Promise<IntegrationState | undefined>;
   saveWalk(walk: Walk): Promise<void>;
-  /** Moves the delta cursor to the walk's start (never backwards), records the summary, drops the walk. */
+  /**
+   * Moves the delta cursor to the walk's start (never backwards), records the summary (and, for a
+   * full walk, a run item), drops the walk.
+   */
   completeWalk(summary: WalkSummary): Promise<void>;
   discardWalk(integrationId: string, resource: string): Promise<void>;
   recordFailure(integrationId: string, resource: string, failure: { at: string; code: string | null; message: string }): Promise<void>;
   blockIntegration(integrationId: string, block: { code: string; until: string; at: string }): Promise<void>;
+  savePurgeProgress(integrationId: string, progress: PurgeProgress): Promise<void>;
+  /** Deletes one page of the integration's state items, all but its `meta` item. */
+  purgeStatePage(integrationId: string): Promise<{ deleted: number; more: boolean }>;
+  /** Ends a purge: the `meta` item keeps only the deletion marker. */
+  finishPurge(integrationId: string, at: string): Promise<void>;
 }
 
 /** Where jobs go: the sync-jobs queue. */

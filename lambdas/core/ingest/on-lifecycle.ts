@@ -1,0 +1,113 @@
+import type { z } from 'zod';
+import { isCategory, resourcesOfCategory } from '../kombo/catalogue';
+import {
+  describeIssues,
+  integrationCreatedDataSchema,
+  integrationDeletedDataSchema,
+  integrationStateChangedDataSchema,
+  type WebhookEnvelope,
+} from '../kombo/webhook-events';
+import { fullJob, purgeJob } from '../sync/job';
+import { enqueueOrFail } from './enqueue';
+import { errorMessage, failure, reply, type WebhookDependencies, type WebhookResponse } from './responses';
+
+/**
+ * Kombo's integration lifecycle webhooks. Each answers 200 only when what it must do is done, so
+ * Kombo retries the rest; a repeat of the same event does no harm.
+ */
+
+/** `integration-created`: register it, and backfill every configured resource with a full walk. */
+export async function onIntegrationCreated(event: WebhookEnvelope, deps: WebhookDependencies): Promise<WebhookResponse> {
+  const parsed = parseData(event, integrationCreatedDataSchema, deps);
+  if (!parsed.ok) return parsed.response;
+  const data = parsed.data;
+  const context = { eventId: event.id, integrationId: data.id };
+  const registered = await registryWrite(deps, context, () =>
+    deps.registry.register({
+      id: data.id,
+      tool: data.tool,
+      category: data.category,
+      originId: data.end_user?.origin_id ?? null,
+      at: now(deps),
+      recreated: true,
+    }),
+  );
+  if (registered) return registered;
+
+  const resources = isCategory(data.category) ? resourcesOfCategory(data.category).filter((r) => deps.syncResources.has(r)) : [];
+  const runId = `created-${event.id}`;
+  const failed = await enqueueOrFail(resources.map((resource) => fullJob(data.id, resource, runId)), deps, context);
+  if (failed) return failed;
+  deps.telemetry.info('integration created: registered, backfill enqueued', { ...context, category: data.category, resources });
+  deps.telemetry.count('IntegrationsCreated');
+  return reply(200, { status: 'accepted', jobs: resources.length, resources });
+}
+
+/** `integration-state-changed`: store the state; anything but ACTIVE pauses the integration's jobs. */
+export async function onIntegrationStateChanged(event: WebhookEnvelope, deps: WebhookDependencies): Promise<WebhookResponse> {
+  const parsed = parseData(event, integrationStateChangedDataSchema, deps);
+  if (!parsed.ok) return parsed.response;
+  const data = parsed.data;
+  const context = { eventId: event.id, integrationId: data.integration_id, state: data.state };
+  const stored = await registryWrite(deps, context, () =>
+    deps.registry.setState({
+      id: data.integration_id,
+      tool: data.integration_tool,
+      category: data.integration_category,
+      state: data.state,
+      originId: data.end_user?.origin_id ?? undefined,
+      at: now(deps),
+    }),
+  );
+  if (stored) return stored;
+  deps.telemetry.info('integration state changed', context);
+  deps.telemetry.count('IntegrationStateChanges');
+  return reply(200, { status: 'accepted', state: data.state });
+}
+
+/** `integration-deleted`: the customer left. Mark it deleted, then purge everything we hold of it. */
+export async function onIntegrationDeleted(event: WebhookEnvelope, deps: WebhookDependencies): Promise<WebhookResponse> {
+  const parsed = parseData(event, integrationDeletedDataSchema, deps);
+  if (!parsed.ok) return parsed.response;
+  const data = parsed.data;
+  const context = { eventId: event.id, integrationId: data.id };
+  const marked = await registryWrite(deps, context, () =>
+    deps.registry.markDeleted({ id: data.id, tool: data.tool, category: data.category, at: now(deps) }),
+  );
+  if (marked) return marked;
+  const failed = await enqueueOrFail([purgeJob(data.id, event.id)], deps, context);
+  if (failed) return failed;
+  deps.telemetry.info('integration deleted: purge enqueued', context);
+  deps.telemetry.count('IntegrationsDeleted');
+  return reply(200, { status: 'accepted', jobs: 1 });
+}
+
+function parseData<T extends z.ZodType>(
+  event: WebhookEnvelope,
+  schema: T,
+  deps: WebhookDependencies,
+): { ok: true; data: z.infer<T> } | { ok: false; response: WebhookResponse } {
+  const parsed = schema.safeParse(event.data);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const problem = describeIssues(parsed.error, 'data');
+  deps.telemetry.warn(`webhook rejected: invalid ${event.type} event`, { eventId: event.id, problem });
+  deps.telemetry.count('WebhookRejected');
+  return { ok: false, response: failure(400, `invalid ${event.type} event: ${problem}`) };
+}
+
+async function registryWrite(
+  deps: WebhookDependencies,
+  context: Record<string, unknown>,
+  write: () => Promise<void>,
+): Promise<WebhookResponse | undefined> {
+  try {
+    await write();
+    return undefined;
+  } catch (error) {
+    deps.telemetry.error('registry write failed; answering 500 so Kombo retries', { ...context, reason: errorMessage(error) });
+    deps.telemetry.count('RegistryWriteFailed');
+    return failure(500, 'could not record the integration change; please retry');
+  }
+}
+
+const now = (deps: WebhookDependencies) => (deps.now ?? (() => new Date()))().toISOString();

@@ -1,0 +1,21 @@
+import type { IntegrationRegistry } from '../lifecycle/registry';
+import type { JobQueue } from '../sync/ports';
+import type { Telemetry } from '../telemetry';
+
+export interface WebhookResponse {
+  readonly statusCode: number;
+  readonly body: Record<string, unknown>;
+}
+
+export interface WebhookDependencies {
+  readonly webhookSecrets: () => Promise<readonly string[]>;
+  readonly queue: JobQueue;
+  readonly registry: Pick<IntegrationRegistry, 'register' | 'setState' | 'markDeleted'>;
+  readonly syncResources: ReadonlySet<string>;
+  readonly telemetry: Telemetry;
+  readonly now?: () => Date;
+}
+
+export const reply = (statusCode: number, body: Record<string, unknown>): WebhookResponse => ({ statusCode, body });
+export const failure = (statusCode: number, error: string): WebhookResponse => reply(statusCode, { error });
+export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -1,0 +1,81 @@
+import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { SyncFunction } from './sync-function';
+
+export const DEFAULT_FULL_SYNC_CRON = 'cron(0 2 ? * SUN *)';
+
+export interface WeeklyFullSyncProps {
+  readonly jobQueue: IQueue;
+  readonly stateTable: ITableV2;
+  readonly syncResources?: readonly string[];
+  /** An EventBridge Scheduler cron expression. @default Sunday 02:00 */
+  readonly cronExpression?: string;
+  /** IANA time zone the cron expression is read in; always written into the schedule. @default UTC */
+  readonly timeZone?: string;
+}
+
+/**
+ * The weekly safety net: an EventBridge Scheduler schedule (with retries and a dead-letter queue)
+ * invokes the full-sync function, which enqueues a full walk of every configured resource of every
+ * active integration. The same function runs on-demand full syncs.
+ */
+export class WeeklyFullSync extends Construct {
+  readonly handler: SyncFunction;
+  readonly schedule: Schedule;
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: WeeklyFullSyncProps) {
+    super(scope, id);
+    this.handler = new SyncFunction(this, 'FullSyncFunction', {
+      handlerDir: 'full-sync',
+      description: 'kombo-sync: plans full syncs (weekly schedule or on demand)',
+      timeout: Duration.minutes(5),
+      environment: {
+        SYNC_JOBS_QUEUE_URL: props.jobQueue.queueUrl,
+        STATE_TABLE: props.stateTable.tableName,
+        SYNC_RESOURCES: props.syncResources?.join(',') ?? 'all',
+      },
+    });
+    this.handler.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.jobQueue.queueArn] }));
+    this.handler.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:Query', 'dynamodb:GetItem'], resources: [props.stateTable.tableArn] }),
+    );
+
+    this.deadLetterQueue = new Queue(this, 'ScheduleDeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This is the dead-letter queue of the full-sync schedule; it needs none of its own.',
+    });
+
+    const timeZone = TimeZone.of(props.timeZone ?? 'UTC');
+    this.schedule = new Schedule(this, 'Schedule', {
+      description: 'kombo-sync weekly full sync (the safety net for lost webhooks)',
+      schedule: ScheduleExpression.expression(props.cronExpression ?? DEFAULT_FULL_SYNC_CRON, timeZone),
+      target: new LambdaInvoke(this.handler, {
+        // The scheduled time names the run, so a retried invocation enqueues the same (deduplicated) jobs.
+        input: ScheduleTargetInput.fromObject({ source: 'schedule', scheduled_time: ContextAttribute.scheduledTime }),
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(2),
+        deadLetterQueue: this.deadLetterQueue,
+      }),
+    });
+    // The scheduler's role (created by aws-scheduler-targets at stack level) may invoke this one
+    // function and its versions/aliases, which is what `<arn>:*` expresses.
+    const stack = Stack.of(this);
+    const functionLogicalId = stack.getLogicalId(this.handler.node.defaultChild as CfnFunction);
+    Validations.of(stack).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+      reason: 'The scheduler may invoke only the full-sync function; the :* suffix covers its versions and aliases.',
+    });
+  }
+}
