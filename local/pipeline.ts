@@ -38,9 +38,20 @@ export const STATE_TABLE = 'kombo-sync-state';
 const WEBHOOK_SECRET = 'whsec_pipeline_test';
 
 export async function startPipeline(
-  options: { workerEnv?: Record<string, string>; kombo?: FakeKomboOptions; syncResources?: string } = {},
+  options: {
+    workerEnv?: Record<string, string>;
+    kombo?: FakeKomboOptions;
+    syncResources?: string;
+    webhookSecret?: string;
+    /** Keep DynamoDB's data on disk there, out of the JS heap. */
+    dynamoPath?: string;
+  } = {},
 ): Promise<Pipeline> {
-  const [kombo, sqs, dynamo] = await Promise.all([startFakeKombo(options.kombo), startLocalSqs(), startLocalDynamo()]);
+  const [kombo, sqs, dynamo] = await Promise.all([
+    startFakeKombo(options.kombo),
+    startLocalSqs(),
+    startLocalDynamo({ path: options.dynamoPath }),
+  ]);
   const { queueUrl, deadLetterQueueUrl } = await sqs.createSyncJobsQueue('sync-jobs');
   await Promise.all([dynamo.createTable(RECORDS_TABLE), dynamo.createTable(STATE_TABLE)]);
 
@@ -56,7 +67,7 @@ export async function startPipeline(
     STATE_TABLE,
     KOMBO_API_URL: kombo.baseUrl,
     KOMBO_API_KEY: kombo.apiKey,
-    KOMBO_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    KOMBO_WEBHOOK_SECRET: options.webhookSecret ?? WEBHOOK_SECRET,
     SYNC_RESOURCES: options.syncResources ?? 'all',
     ...options.workerEnv,
   });
@@ -87,7 +98,7 @@ export async function startPipeline(
     queueUrl,
     deadLetterQueueUrl,
     webhook,
-    webhookSecret: WEBHOOK_SECRET,
+    webhookSecret: options.webhookSecret ?? WEBHOOK_SECRET,
     runWorker: (runOptions = {}) => pollUntilEmpty({ sqs: sqs.client, queueUrl, handler: workerHandler, ...runOptions }),
     storedRecords: (integrationId, resource) => query(RECORDS_TABLE, recordPartition(integrationId, resource)),
     stateItems: (integrationId) => query(STATE_TABLE, statePartition(integrationId)),
