@@ -1,5 +1,4 @@
 import {
-  BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -8,13 +7,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { RecordStore, ScanPage, WriteOutcome } from '../sync/ports';
 import type { RecordItem } from '../sync/record-item';
+import { deleteKeys } from './batch-delete';
 import { isConditionFailed } from './dynamo-errors';
 import { decodeKey, encodeKey } from './scan-keys';
 import { recordPartition } from './table-keys';
 
 type Partition = { integrationId: string; resource: string };
 const PURGE_PAGE_ITEMS = 500;
-const BATCH_WRITE_LIMIT = 25;
 
 /**
  * The records table. A write applies when no item exists, or the stored `changed_at` is earlier, or
@@ -153,18 +152,5 @@ export class DynamoRecordStore implements RecordStore {
     const keys = (page.Items ?? []).map((item) => ({ pk: item.pk, sk: item.sk }));
     await deleteKeys(this.client, this.tableName, keys);
     return { result: { deleted: keys.length }, nextKey: encodeKey(page.LastEvaluatedKey) };
-  }
-}
-
-/** BatchWriteItem deletes, 25 at a time, retrying what DynamoDB leaves unprocessed. */
-export async function deleteKeys(client: DynamoDBDocumentClient, tableName: string, keys: Record<string, unknown>[]): Promise<void> {
-  for (let start = 0; start < keys.length; start += BATCH_WRITE_LIMIT) {
-    let requests = keys.slice(start, start + BATCH_WRITE_LIMIT).map((Key) => ({ DeleteRequest: { Key } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt === 8) throw new Error(`DynamoDB left ${requests.length} deletes unprocessed after ${attempt} attempts`);
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const response = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-      requests = (response.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-    }
   }
 }

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { walkKindSchema } from '../sync/job';
 import type { IntegrationState, PurgeProgress, ResourceState, StateStore, Walk, WalkSummary } from '../sync/ports';
 import { isConditionFailed } from './dynamo-errors';
-import { deleteKeys } from './records-store';
+import { deleteKeys } from './batch-delete';
 import { STATE_META_KEY, TTL_ATTRIBUTE, cursorKey, runKey, statePartition, walkKey } from './table-keys';
 
 /** How long a full run's summary item is kept. */
