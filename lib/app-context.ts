@@ -15,10 +15,11 @@ const contextSchema = z.object({
   webhookRateLimit: numberFromContext.optional(),
   webhookBurstLimit: numberFromContext.optional(),
   komboApiUrl: z.string().refine((value) => { try { parseKomboApiUrl(value); return true; } catch { return false; } }, 'must be eu, us or an http(s) URL including /v1').optional(),
-  workerTimeoutSeconds: numberFromContext.pipe(z.number().int().min(30).max(900)).optional(),
+  // At least the continuation margin (60 s) plus a request timeout (30 s) plus room for pages.
+  workerTimeoutSeconds: numberFromContext.pipe(z.number().int().min(150, 'must be at least 150 (60 s margin + requests)').max(900)).optional(),
   workerMaxConcurrency: numberFromContext.pipe(z.number().int().min(2).max(1000)).optional(),
   retainTables: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional(),
-  cursorOverlapMinutes: numberFromContext.optional(),
+  cursorOverlapMinutes: numberFromContext.pipe(z.number().positive('must be more than 0')).optional(),
   tombstoneTtlDays: numberFromContext.pipe(z.number().int().min(1)).optional(),
   sweepBrakePercent: numberFromContext.pipe(z.number().min(1).max(100)).optional(),
   fullSyncCron: z.string().regex(/^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/, 'must be an EventBridge Scheduler cron expression, e.g. cron(0 2 ? * SUN *)').optional(),

@@ -137,6 +137,22 @@ describe('full sync and sweep', () => {
     expect((await pipeline.stateItems(id)).filter((item) => String(item.sk).startsWith('run#hris/employees#'))).toHaveLength(2);
   });
 
+  it('asks Kombo for each candidate by id before sweeping: a record the walk missed is kept', async () => {
+    const id = 'personio:sweep-missed';
+    await backfilled(id, 'hris/employees', 20);
+    const [missed, ...rest] = pipeline.kombo.records(id, 'hris/employees');
+    // The walk's only page lacks one record (as when pagination shifts while data changes).
+    const page = { status: 'success', data: { next: null, results: rest } };
+    pipeline.kombo.injectFault({ kind: 'malformed', body: JSON.stringify(page), match: { integrationId: id } });
+    pipeline.kombo.resetRequests();
+    await fullSyncOf(id, 'hris/employees');
+    await pipeline.runWorker();
+
+    expect(live(await pipeline.storedRecords(id, 'hris/employees'))).toHaveLength(20);
+    expect(pipeline.kombo.requests.filter((r) => r.integrationId === id).at(-1)?.query).toMatchObject({ ids: missed!.id, include_deleted: 'true' });
+    expect(await lastRun(id, 'hris/employees')).toMatchObject({ sweep_candidates: 1, sweep_recovered: 1, swept: 0 });
+  });
+
   it('keeps a record a concurrent writer stored after the walk began', async () => {
     const id = 'personio:sweep-concurrent';
     await backfilled(id, 'hris/employees', 50);

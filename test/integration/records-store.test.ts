@@ -106,3 +106,30 @@ describe('records store (dynalite)', () => {
     expect((await stored('deep'))?.data_encoding).toBe('gzip');
   });
 });
+
+describe('records store sweep (dynalite)', () => {
+  it('restores a swept record that reappears unchanged, and spares one written after the walk began', async () => {
+    const partition = { integrationId: 'personio:p1', resource: 'hris/employees' };
+    const walkStart = '2026-11-27T12:30:00.000Z';
+    await store.write(item({ id: 'sw1', first_name: 'Back' }), { markSeen: false });
+    await store.write(item({ id: 'sw2' }, new Date('2026-11-27T12:45:00.000Z')), { markSeen: false });
+
+    const candidates = await store.sweepCandidates(partition, walkStart, undefined);
+    expect(candidates.result.ids).toContain('sw1');
+    expect(candidates.result.ids).not.toContain('sw2');
+    // sw2 is passed too, as if written between the query and the tombstoning: the condition spares it.
+    const tombstoned = await store.tombstone(partition, [...candidates.result.ids, 'sw2'], walkStart, {
+      at: '2026-11-27T13:00:00.000Z',
+      expiresAt: 1,
+    });
+    expect(tombstoned).toBe(candidates.result.ids.length);
+    expect(await stored('sw1')).toMatchObject({ data_encoding: 'tombstone', swept_at: '2026-11-27T13:00:00.000Z', data_hash: 'swept' });
+    expect((await stored('sw1'))?.data).toBeUndefined();
+    expect(await stored('sw2')).toMatchObject({ data_encoding: 'map' });
+
+    // The next walk sees the record again, exactly as it was: it must come back.
+    const again = item({ id: 'sw1', first_name: 'Back' }, new Date('2026-11-28T02:00:00.000Z'));
+    expect(await store.write(again, { markSeen: true })).toBe('written');
+    expect(await stored('sw1')).toMatchObject({ data_encoding: 'map', data: expect.objectContaining({ first_name: 'Back' }) });
+  });
+});

@@ -163,3 +163,19 @@ describe('worker recovery', () => {
     expect(cursor?.delta_cursor).toBeUndefined();
   });
 });
+
+describe('worker limits', () => {
+  it('fails a walk whose cursors Kombo keeps rejecting, instead of restarting forever; SQS dead-letters it', async () => {
+    const id = integration('personio:cursor-loop');
+    pipeline.kombo.seed(id, 'hris/groups', 600);
+    pipeline.kombo.injectFault({ kind: 'reject-cursor', match: { integrationId: id, times: Number.POSITIVE_INFINITY } });
+    await sendJob(id, 'hris/groups', 'loop-1');
+    const invocations = await pipeline.runWorker({ maxInvocations: 20 });
+    pipeline.kombo.clearFaults();
+    expect(invocations).toHaveLength(5);
+    expect(invocations.every((report) => report.failed === 1)).toBe(true);
+    const { drainQueue } = await import('../../local/aws/drain-queue');
+    const dead = await drainQueue(pipeline.sqs.client, pipeline.deadLetterQueueUrl);
+    expect(dead.map((m) => JSON.parse(m.Body ?? '{}').integrationId)).toContain(id);
+  });
+});

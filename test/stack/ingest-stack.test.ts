@@ -91,7 +91,7 @@ describe('ingest stack', () => {
     expect(policies[0]?.Properties.PolicyDocument.Statement).toEqual([
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^IngressWebhookFunctionLogs/), 'Arn'] } },
       { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^SyncJobsQueue/), 'Arn'] } },
-      { Effect: 'Allow', Action: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^MirrorState/), 'Arn'] } },
+      { Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^MirrorState/), 'Arn'] } },
       { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: expect.stringMatching(/^Secret/) } },
     ]);
     const roles = Object.values(template.findResources('AWS::IAM::Role'));

@@ -101,5 +101,7 @@ describe('sync worker', () => {
     });
     custom.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 3 } });
     expect(() => synthTemplate({ context: { komboApiUrl: 'ftp://x' } })).toThrow(/context komboApiUrl/);
+    expect(() => synthTemplate({ context: { workerTimeoutSeconds: 60 } })).toThrow(/context workerTimeoutSeconds: must be at least 150/);
+    expect(() => synthTemplate({ context: { cursorOverlapMinutes: 0 } })).toThrow(/context cursorOverlapMinutes: must be more than 0/);
   });
 });

@@ -216,7 +216,7 @@ describe('lifecycle webhooks', () => {
     const response = await send(signed(lifecycle('integration-created', { id: 'greenhouse:g9', tool: 'greenhouse', category: 'ATS', end_user: endUser })));
     expect(response).toEqual({ statusCode: 200, body: { status: 'accepted', jobs: 2, resources: ['ats/candidates', 'ats/jobs'] } });
     expect(registry.calls).toEqual([
-      { method: 'register', input: { id: 'greenhouse:g9', tool: 'greenhouse', category: 'ATS', originId: 'acme-42', at: NOW.toISOString(), recreated: true } },
+      { method: 'register', input: { id: 'greenhouse:g9', tool: 'greenhouse', category: 'ATS', originId: 'acme-42', at: NOW.toISOString() } },
     ]);
     expect(queue.sent[0]).toEqual({
       job: { v: 1, kind: 'full', integrationId: 'greenhouse:g9', resource: 'ats/candidates', runId: 'created-evt_integration-created' },

@@ -97,6 +97,14 @@ describe('webhook handler', () => {
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
   });
 
+  it('records a deleted integration with UpdateItem only (the one DynamoDB action its role allows)', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'a', MD5OfMessageBody: 'x' }], Failed: [] });
+    const body = JSON.stringify({ id: 'evt_del', type: 'integration-deleted', data: { id: 'personio:gone', tool: 'personio', category: 'HRIS', end_user: null } });
+    const response = await invoke(signedEvent(body));
+    expect(response.statusCode).toBe(200);
+    expect(dynamo.calls().map((call) => call.args[0].constructor.name)).toEqual(['UpdateCommand', 'UpdateCommand']);
+  });
+
   it('reads the header case-insensitively and decodes base64 bodies', async () => {
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'a', MD5OfMessageBody: 'x' }], Failed: [] });
     const body = dataChangedBody({ models: ['hris_employments'] });

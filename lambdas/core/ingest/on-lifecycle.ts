@@ -29,7 +29,6 @@ export async function onIntegrationCreated(event: WebhookEnvelope, deps: Webhook
       category: data.category,
       originId: data.end_user?.origin_id ?? null,
       at: now(deps),
-      recreated: true,
     }),
   );
   if (registered) return registered;

@@ -23,6 +23,8 @@ export interface ListQuery {
   readonly resource: string;
   readonly updatedAfter?: string | undefined;
   readonly includeDeleted: boolean;
+  /** Only these Kombo ids (Kombo's `ids` filter). */
+  readonly ids?: readonly string[] | undefined;
 }
 
 export interface Page {
@@ -155,6 +157,7 @@ export class KomboClient {
       include_deleted: String(query.includeDeleted),
     });
     if (query.updatedAfter !== undefined) params.set('updated_after', query.updatedAfter);
+    if (query.ids !== undefined) params.set('ids', query.ids.join(','));
     if (cursor !== undefined) params.set('cursor', cursor);
     return `${this.baseUrl}/${query.resource}?${params.toString()}`;
   }

@@ -16,16 +16,12 @@ export interface RegisteredIntegration {
 }
 
 export interface IntegrationRegistry {
-  /** Adds the integration, or refreshes it; `recreated` clears an earlier deletion. */
-  register(input: {
-    id: string;
-    tool: string;
-    category: string;
-    originId?: string | null | undefined;
-    at: string;
-    recreated?: boolean;
-  }): Promise<void>;
-  /** Stores Kombo's new state; anything but ACTIVE blocks the integration's jobs until it changes. */
+  /** Adds the integration, or refreshes it. A deleted integration stays deleted. */
+  register(input: { id: string; tool: string; category: string; originId?: string | null | undefined; at: string }): Promise<void>;
+  /**
+   * Stores Kombo's new state; anything but ACTIVE blocks the integration's jobs until it changes.
+   * A deleted integration stays deleted.
+   */
   setState(input: { id: string; tool: string; category: string; state: string; originId?: string | null | undefined; at: string }): Promise<void>;
   /**
    * Marks the integration deleted: its jobs are dropped from now on, and its registry entry keeps

@@ -14,6 +14,10 @@ import { recordPartition } from './table-keys';
 
 type Partition = { integrationId: string; resource: string };
 const PURGE_PAGE_ITEMS = 500;
+/** Candidates per sweep step, so one step stays short whatever the resource's size. */
+const SWEEP_PAGE_ITEMS = 200;
+/** The `data_hash` of a swept tombstone: matches no record's content. */
+const SWEPT_HASH = 'swept';
 
 /**
  * The records table. A write applies when no item exists, or the stored `changed_at` is earlier, or
@@ -66,15 +70,20 @@ export class DynamoRecordStore implements RecordStore {
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
     }
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: key,
-        UpdateExpression: 'SET synced_at = :synced_at',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':synced_at': item.synced_at },
-      }),
-    );
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET synced_at = :synced_at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':synced_at': item.synced_at },
+        }),
+      );
+    } catch (error) {
+      // Gone meanwhile (TTL or purge): nothing to mark; the write was still refused as stale.
+      if (!isConditionFailed(error)) throw error;
+    }
     return 'stale';
   }
 
@@ -95,18 +104,14 @@ export class DynamoRecordStore implements RecordStore {
     };
   }
 
-  async sweep(
-    partition: Partition,
-    before: string,
-    tombstone: { at: string; expiresAt: number },
-    startKey: string | undefined,
-  ): Promise<ScanPage<{ swept: number }>> {
+  async sweepCandidates(partition: Partition, before: string, startKey: string | undefined): Promise<ScanPage<{ ids: string[] }>> {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
         FilterExpression: 'data_encoding <> :tombstone AND synced_at < :before',
-        ProjectionExpression: 'pk, sk',
+        ProjectionExpression: 'sk',
+        Limit: SWEEP_PAGE_ITEMS,
         ExpressionAttributeValues: {
           ':pk': recordPartition(partition.integrationId, partition.resource),
           ':tombstone': 'tombstone',
@@ -115,19 +120,36 @@ export class DynamoRecordStore implements RecordStore {
         ExclusiveStartKey: decodeKey(startKey),
       }),
     );
+    return { result: { ids: (page.Items ?? []).map((item) => String(item.sk)) }, nextKey: encodeKey(page.LastEvaluatedKey) };
+  }
+
+  async tombstone(
+    partition: Partition,
+    ids: readonly string[],
+    before: string,
+    tombstone: { at: string; expiresAt: number },
+  ): Promise<number> {
     let swept = 0;
-    for (const item of page.Items ?? []) {
+    for (const id of ids) {
       try {
         await this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
-            Key: { pk: item.pk, sk: item.sk },
+            Key: { pk: recordPartition(partition.integrationId, partition.resource), sk: id },
+            // data_hash changes too, so the record's next read (should it reappear unchanged) is a write again.
             UpdateExpression:
-              'SET data_encoding = :tombstone, remote_deleted_at = :at, swept_at = :at, expires_at = :expires REMOVE #data, data_gzip, data_bytes',
+              'SET data_encoding = :tombstone, remote_deleted_at = :at, swept_at = :at, expires_at = :expires, data_hash = :swept ' +
+              'REMOVE #data, data_gzip, data_bytes',
             // Re-checked at write time: a delta may have written the record since the query.
             ConditionExpression: 'data_encoding <> :tombstone AND synced_at < :before',
             ExpressionAttributeNames: { '#data': 'data' },
-            ExpressionAttributeValues: { ':tombstone': 'tombstone', ':at': tombstone.at, ':expires': tombstone.expiresAt, ':before': before },
+            ExpressionAttributeValues: {
+              ':tombstone': 'tombstone',
+              ':at': tombstone.at,
+              ':expires': tombstone.expiresAt,
+              ':before': before,
+              ':swept': SWEPT_HASH,
+            },
           }),
         );
         swept++;
@@ -135,7 +157,7 @@ export class DynamoRecordStore implements RecordStore {
         if (!isConditionFailed(error)) throw error;
       }
     }
-    return { result: { swept }, nextKey: encodeKey(page.LastEvaluatedKey) };
+    return swept;
   }
 
   async purge(partition: Partition, startKey: string | undefined): Promise<ScanPage<{ deleted: number }>> {

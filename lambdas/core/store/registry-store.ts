@@ -1,6 +1,7 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ACTIVE_STATE, DELETED_STATE, type IntegrationRegistry, type RegisteredIntegration } from '../lifecycle/registry';
+import { isConditionFailed } from './dynamo-errors';
 import { REGISTRY_PARTITION, STATE_META_KEY, statePartition } from './table-keys';
 
 /** Until the state changes back to ACTIVE: far enough to never expire on its own. */
@@ -24,22 +25,11 @@ export class DynamoRegistry implements IntegrationRegistry {
   ) {}
 
   async register(input: Parameters<IntegrationRegistry['register']>[0]): Promise<void> {
-    // A re-created integration is active again; otherwise a known state (even DELETED) stays.
-    await this.upsert(input, input.recreated ? ACTIVE_STATE : undefined);
-    if (input.recreated) {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: statePartition(input.id), sk: STATE_META_KEY },
-          UpdateExpression: 'SET integration_id = :id REMOVE deleted_at, purged_at, purge',
-          ExpressionAttributeValues: { ':id': input.id },
-        }),
-      );
-    }
+    await this.upsert(input, undefined);
   }
 
   async setState(input: Parameters<IntegrationRegistry['setState']>[0]): Promise<void> {
-    await this.upsert(input, input.state);
+    if (!(await this.upsert(input, input.state))) return;
     const active = input.state === ACTIVE_STATE;
     await this.client.send(
       new UpdateCommand({
@@ -56,6 +46,7 @@ export class DynamoRegistry implements IntegrationRegistry {
   }
 
   async markDeleted({ id, tool, category, at }: Parameters<IntegrationRegistry['markDeleted']>[0]): Promise<void> {
+    // The customer's details go; what stays says only that the integration existed and is gone.
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -66,9 +57,14 @@ export class DynamoRegistry implements IntegrationRegistry {
       }),
     );
     await this.client.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: this.tableName,
-        Item: { pk: REGISTRY_PARTITION, sk: id, tool, category, state: DELETED_STATE, first_seen_at: at, last_seen_at: at, deleted_at: at },
+        Key: { pk: REGISTRY_PARTITION, sk: id },
+        UpdateExpression:
+          'SET tool = :tool, category = :category, #state = :deleted, deleted_at = if_not_exists(deleted_at, :at), ' +
+          'first_seen_at = if_not_exists(first_seen_at, :at), last_seen_at = :at REMOVE origin_id, state_changed_at',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':tool': tool, ':category': category, ':deleted': DELETED_STATE, ':at': at },
       }),
     );
   }
@@ -98,10 +94,14 @@ export class DynamoRegistry implements IntegrationRegistry {
     return Item ? fromItem(Item) : undefined;
   }
 
+  /**
+   * Adds or refreshes the entry; false when the integration was deleted, which no later (or
+   * replayed) event undoes: Kombo does not reuse integration ids.
+   */
   private async upsert(
     input: { id: string; tool: string; category: string; originId?: string | null | undefined; at: string },
     state: string | undefined,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const values: Record<string, unknown> = { ':tool': input.tool, ':category': input.category, ':at': input.at };
     const sets = ['tool = :tool', 'category = :category', 'last_seen_at = :at', 'first_seen_at = if_not_exists(first_seen_at, :at)'];
     if (state === undefined) {
@@ -115,15 +115,22 @@ export class DynamoRegistry implements IntegrationRegistry {
       sets.push('origin_id = :origin');
       values[':origin'] = input.originId;
     }
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: REGISTRY_PARTITION, sk: input.id },
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: values,
-      }),
-    );
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: REGISTRY_PARTITION, sk: input.id },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_not_exists(#state) OR #state <> :deleted',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ...values, ':deleted': DELETED_STATE },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
   }
 }
 

@@ -72,6 +72,7 @@ export class DynamoStateStore implements StateStore {
           next: walk.next,
           pages: walk.pages,
           invocations: walk.invocations,
+          restarts: walk.restarts,
           counts: walk.counts,
           sweep: walk.sweep ?? null,
         },
@@ -189,6 +190,10 @@ export class DynamoStateStore implements StateStore {
     );
   }
 
+  async runCompleted(integrationId: string, resource: string, runId: string): Promise<boolean> {
+    return (await this.get(statePartition(integrationId), runKey(resource, runId))) !== undefined;
+  }
+
   async discardWalk(integrationId: string, resource: string): Promise<void> {
     await this.client.send(
       new DeleteCommand({ TableName: this.tableName, Key: { pk: statePartition(integrationId), sk: walkKey(resource) } }),
@@ -239,13 +244,20 @@ const sweepSchema = z
     key: z.string().nullish(),
     live: z.number(),
     candidates: z.number(),
+    recovered: z.number().optional().default(0),
     swept: z.number(),
     braked: z.boolean(),
   })
   .transform((sweep) => ({ ...sweep, key: sweep.key ?? undefined }));
 
 function sweepSummary(sweep: NonNullable<Walk['sweep']>) {
-  return { live: sweep.live, sweep_candidates: sweep.candidates, swept: sweep.swept, sweep_braked: sweep.braked };
+  return {
+    live: sweep.live,
+    sweep_candidates: sweep.candidates,
+    sweep_recovered: sweep.recovered,
+    swept: sweep.swept,
+    sweep_braked: sweep.braked,
+  };
 }
 
 const walkItemSchema = z.object({
@@ -258,6 +270,7 @@ const walkItemSchema = z.object({
   next: z.string().nullable(),
   pages: z.number().int().nonnegative(),
   invocations: z.number().int().nonnegative(),
+  restarts: z.number().int().nonnegative().optional(),
   counts: z.object({
     written: z.number(),
     unchanged: z.number(),
@@ -285,6 +298,7 @@ function walkFromItem(integrationId: string, resource: string, item: Record<stri
     next: walk.next,
     pages: walk.pages,
     invocations: walk.invocations,
+    restarts: walk.restarts ?? 0,
     counts: walk.counts,
     sweep: walk.sweep ?? undefined,
   };

@@ -87,6 +87,9 @@ export type SkipReason =
 const walkStep = (walk: Walk) =>
   `${walk.startedAt}#${walk.invocations}#${walk.pages}#${walk.sweep?.phase ?? 'fetch'}#${walk.sweep?.key ?? ''}`;
 
+/** Ids per recheck request: well inside a URL's length and Kombo's page size. */
+const RECHECK_IDS_PER_REQUEST = 100;
+
 const emptyCounts = (): WalkCounts => ({ written: 0, unchanged: 0, stale: 0, tombstoned: 0, oversized: 0 });
 
 /**
@@ -108,6 +111,10 @@ export class SyncEngine {
 
   async run(runnable: RunnableJob, deadline: Deadline): Promise<JobResult> {
     const { job } = runnable;
+    // A job reached late in an invocation (behind others of its group) starts fresh in a new one.
+    if (deadline.remainingMs() < this.settings.timeMarginMs) {
+      return this.continueLater(runnable, `deferred#${this.now().getTime()}`, { walks: 0, pages: 0 });
+    }
     const integration = await this.deps.state.integrationState(job.integrationId);
     if (job.kind === 'purge') return this.purge({ job, requestedAt: runnable.requestedAt }, deadline);
     const context = { integrationId: job.integrationId, resource: job.resource, kind: job.kind };
@@ -138,6 +145,11 @@ export class SyncEngine {
       if (walk && walk.kind === 'delta' && job.kind === 'full') {
         await state.discardWalk(job.integrationId, job.resource);
         walk = undefined;
+      }
+      if (!walk && job.kind === 'full' && progress.walks === 0 && (await state.runCompleted(job.integrationId, job.resource, job.runId))) {
+        telemetry.info('job skipped: this full-sync run has already completed for the resource', { ...context, runId: job.runId });
+        telemetry.count('JobCoalesced');
+        return { outcome: 'skipped', reason: 'already-covered' };
       }
       if (!walk) {
         if (job.kind === 'delta' && resource.deltaCursor && runnable.requestedAt <= Date.parse(resource.deltaCursor)) {
@@ -170,7 +182,7 @@ export class SyncEngine {
       const summary = { ...context, runId: walk.runId, pages: walk.pages, invocations: walk.invocations, durationMs, ...walk.counts };
       if (walk.sweep) {
         const { live, candidates, swept, braked } = walk.sweep;
-        telemetry.info('full sync run summary', { ...summary, live, sweepCandidates: candidates, swept, braked });
+        telemetry.info('full sync run summary', { ...summary, live, sweepCandidates: candidates, recovered: walk.sweep.recovered, swept, braked });
       } else {
         telemetry.info('walk completed', summary);
       }
@@ -204,6 +216,7 @@ export class SyncEngine {
       next: null,
       pages: 0,
       invocations: 0,
+      restarts: 0,
       counts: emptyCounts(),
       sweep: undefined,
     };
@@ -235,17 +248,22 @@ export class SyncEngine {
       try {
         result = await pending;
       } catch (error) {
-        if (error instanceof KomboCursorRejectedError && walk.pages > 0 && walk.next !== null) {
+        if (error instanceof KomboCursorRejectedError && walk.pages > 0 && walk.next !== null && walk.restarts === 0) {
           this.deps.telemetry.warn('Kombo rejected the checkpointed cursor; restarting the walk from the beginning', {
             integrationId: walk.integrationId,
             resource: walk.resource,
             pagesDiscarded: walk.pages,
           });
           this.deps.telemetry.count('WalkRestarted');
+          walk.restarts++;
           walk.pages = 0;
           walk.next = null;
           await state.saveWalk(walk);
           return this.walk(walk, deadline, progress);
+        }
+        if (error instanceof KomboCursorRejectedError) {
+          // Once more would loop: the walk fails, and SQS retries then dead-letters it.
+          throw new KomboPaginationError(`${walk.resource}: Kombo rejected a cursor again after a restart`, error.code, error.status);
         }
         throw error;
       }
@@ -329,7 +347,15 @@ export class SyncEngine {
     progress: { pages: number },
   ): Promise<'done' | 'out-of-time'> {
     const { records, state, telemetry } = this.deps;
-    const sweep: SweepProgress = (walk.sweep ??= { phase: 'count', key: undefined, live: 0, candidates: 0, swept: 0, braked: false });
+    const sweep: SweepProgress = (walk.sweep ??= {
+      phase: 'count',
+      key: undefined,
+      live: 0,
+      candidates: 0,
+      recovered: 0,
+      swept: 0,
+      braked: false,
+    });
     const partition = { integrationId: walk.integrationId, resource: walk.resource };
     let steps = progress.pages;
     while (sweep.phase === 'count') {
@@ -343,21 +369,42 @@ export class SyncEngine {
     }
     while (sweep.phase === 'sweep') {
       if (!this.mayStart(steps++, deadline)) return 'out-of-time';
+      const page = await records.sweepCandidates(partition, walk.startedAt, sweep.key);
+      const found = await this.recheckUpstream(walk, page.result.ids, deadline);
+      const gone = page.result.ids.filter((id) => !found.has(id));
       const now = this.now();
-      const page = await records.sweep(
-        partition,
-        walk.startedAt,
-        { at: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + this.settings.tombstoneTtlSeconds },
-        sweep.key,
-      );
-      sweep.swept += page.result.swept;
+      const swept = await records.tombstone(partition, gone, walk.startedAt, {
+        at: now.toISOString(),
+        expiresAt: Math.floor(now.getTime() / 1000) + this.settings.tombstoneTtlSeconds,
+      });
+      sweep.recovered += found.size;
+      sweep.swept += swept;
       sweep.key = page.nextKey;
-      telemetry.count('RecordsSwept', page.result.swept);
+      telemetry.count('RecordsSwept', swept);
+      telemetry.count('SweepCandidatesRecovered', found.size);
       if (page.nextKey === undefined) sweep.phase = 'done';
       await state.saveWalk(walk);
     }
     progress.pages = Math.max(progress.pages, steps);
     return 'done';
+  }
+
+  /**
+   * Asks Kombo for the sweep candidates by id before anything is tombstoned: a record the walk
+   * missed (pagination shifts while data changes) comes back and is written, not swept.
+   */
+  private async recheckUpstream(walk: Walk, ids: readonly string[], deadline: Deadline): Promise<Set<string>> {
+    const found = new Set<string>();
+    const requestDeadline: Deadline = { remainingMs: () => deadline.remainingMs() - this.settings.timeMarginMs / 2 };
+    for (let start = 0; start < ids.length; start += RECHECK_IDS_PER_REQUEST) {
+      const chunk = ids.slice(start, start + RECHECK_IDS_PER_REQUEST);
+      const query: ListQuery = { integrationId: walk.integrationId, resource: walk.resource, includeDeleted: true, ids: chunk };
+      for await (const page of this.deps.kombo.pages(query, { deadline: requestDeadline })) {
+        await this.writePage(walk, page.records);
+        for (const record of page.records) found.add(record.id);
+      }
+    }
+    return found;
   }
 
   private decideSweep(walk: Walk, sweep: SweepProgress): void {
@@ -394,7 +441,8 @@ export class SyncEngine {
     let purge = integration.purge ?? { resourceIndex: 0, key: undefined, deleted: 0 };
     let steps = 0;
     const progress = { walks: 0, pages: 0 };
-    const later = () => this.continueLater(runnable, `${purge.resourceIndex}#${purge.key ?? ''}#${purge.deleted}`, progress);
+    const later = () =>
+      this.continueLater(runnable, `${purge.resourceIndex}#${purge.key ?? ''}#${purge.deleted}#${this.now().getTime()}`, progress);
     while (purge.resourceIndex < RESOURCE_CATALOGUE.length) {
       if (!this.mayStart(steps++, deadline)) return later();
       const resource = (RESOURCE_CATALOGUE[purge.resourceIndex] as { resource: string }).resource;

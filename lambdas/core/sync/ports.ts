@@ -34,16 +34,22 @@ export interface RecordStore {
     before: string,
     startKey: string | undefined,
   ): Promise<ScanPage<{ live: number; candidates: number }>>;
-  /**
-   * Turns live items last synced before `before` into tombstones; an item written since (by a
-   * delta during the walk) is spared by the write's condition.
-   */
-  sweep(
+  /** One page of the ids of live items last synced before `before`. */
+  sweepCandidates(
     partition: { integrationId: string; resource: string },
     before: string,
-    tombstone: { at: string; expiresAt: number },
     startKey: string | undefined,
-  ): Promise<ScanPage<{ swept: number }>>;
+  ): Promise<ScanPage<{ ids: string[] }>>;
+  /**
+   * Turns these items into tombstones if they are still live and last synced before `before`; an
+   * item written since (by a delta during the walk) is spared by the write's condition.
+   */
+  tombstone(
+    partition: { integrationId: string; resource: string },
+    ids: readonly string[],
+    before: string,
+    tombstone: { at: string; expiresAt: number },
+  ): Promise<number>;
   /** Deletes one page of a resource's items; idempotent. */
   purge(partition: { integrationId: string; resource: string }, startKey: string | undefined): Promise<ScanPage<{ deleted: number }>>;
 }
@@ -63,6 +69,8 @@ export interface SweepProgress {
   key: string | undefined;
   live: number;
   candidates: number;
+  /** Candidates Kombo still returned when asked for them by id: missed by the walk, not gone. */
+  recovered: number;
   swept: number;
   braked: boolean;
 }
@@ -81,6 +89,8 @@ export interface Walk {
   next: string | null;
   pages: number;
   invocations: number;
+  /** Restarts from the beginning after Kombo rejected a checkpointed cursor (at most one). */
+  restarts: number;
   counts: WalkCounts;
   /** Full walks, once every page is written. */
   sweep: SweepProgress | undefined;
@@ -125,6 +135,8 @@ export interface StateStore {
    */
   completeWalk(summary: WalkSummary): Promise<void>;
   discardWalk(integrationId: string, resource: string): Promise<void>;
+  /** True when a full-sync run has already completed for the resource (its run item exists). */
+  runCompleted(integrationId: string, resource: string, runId: string): Promise<boolean>;
   recordFailure(integrationId: string, resource: string, failure: { at: string; code: string | null; message: string }): Promise<void>;
   blockIntegration(integrationId: string, block: { code: string; until: string; at: string }): Promise<void>;
   savePurgeProgress(integrationId: string, progress: PurgeProgress): Promise<void>;
