@@ -119,6 +119,27 @@ describe('integration lifecycle', () => {
   });
 });
 
+describe('deletion during a walk', () => {
+  it('stops a running walk at its next page once the integration is deleted, and leaves nothing behind', async () => {
+    const id = 'personio:deleted-mid-walk';
+    pipeline.kombo.addIntegration({ id, category: 'HRIS' });
+    pipeline.kombo.seed(id, 'hris/timesheets', 1_000);
+    pipeline.kombo.injectFault({ kind: 'latency', ms: 300, match: { integrationId: id, times: Number.POSITIVE_INFINITY } });
+    pipeline.kombo.resetRequests();
+    await fullSyncOf(id, 'hris/timesheets');
+    const running = pipeline.runWorker();
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    await webhook('integration-deleted', { id, tool: 'personio', category: 'HRIS', end_user: null, deleted_at: new Date().toISOString() });
+    await running;
+    await pipeline.runWorker();
+    pipeline.kombo.clearFaults();
+
+    expect(pipeline.kombo.requests.filter((r) => r.integrationId === id).length).toBeLessThan(4);
+    expect(await pipeline.storedRecords(id, 'hris/timesheets')).toEqual([]);
+    expect((await pipeline.stateItems(id)).map((item) => item.sk)).toEqual(['meta']);
+  });
+});
+
 describe('full sync and sweep', () => {
   it('tombstones what vanished upstream, and leaves a run summary', async () => {
     const id = 'personio:sweep';

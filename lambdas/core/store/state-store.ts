@@ -235,7 +235,12 @@ export class DynamoStateStore implements StateStore {
 }
 
 const purgeProgressSchema = z
-  .object({ resourceIndex: z.number().int().nonnegative(), key: z.string().nullish(), deleted: z.number().int().nonnegative() })
+  .object({
+    resourceIndex: z.number().int().nonnegative(),
+    key: z.string().nullish(),
+    deleted: z.number().int().nonnegative(),
+    round: z.number().int().positive().optional().default(1),
+  })
   .transform((progress) => ({ ...progress, key: progress.key ?? undefined }));
 
 const sweepSchema = z

@@ -83,6 +83,13 @@ export type SkipReason =
   | 'integration-setup-pending'
   | 'resource-unavailable';
 
+class IntegrationDeletedError extends Error {
+  override name = 'IntegrationDeletedError';
+}
+
+/** A purge's rounds: a walk that was mid-page when the purge began may leave items behind once. */
+const MAX_PURGE_ROUNDS = 3;
+
 /** Where a walk is, for the continuation's deduplication id. */
 const walkStep = (walk: Walk) =>
   `${walk.startedAt}#${walk.invocations}#${walk.pages}#${walk.sweep?.phase ?? 'fetch'}#${walk.sweep?.key ?? ''}`;
@@ -169,6 +176,11 @@ export class SyncEngine {
         status = await this.walk(walk, deadline, progress);
         if (status === 'done' && walk.kind === 'full') status = await this.sweepAfterFullWalk(walk, deadline, progress);
       } catch (error) {
+        if (error instanceof IntegrationDeletedError) {
+          telemetry.info('walk stopped: the integration was deleted meanwhile', context);
+          telemetry.count('JobDroppedIntegrationDeleted');
+          return { outcome: 'skipped', reason: 'integration-deleted' };
+        }
         const skipped = await this.handleKomboError(error, walk, progress.pages, context);
         if (skipped === 'continue') return this.continueLater(runnable, walkStep(walk), progress);
         return skipped;
@@ -269,6 +281,8 @@ export class SyncEngine {
       }
       if (result.done) return 'done';
       const page = result.value;
+      // A purge may have started since this job did: write nothing more of a deleted integration.
+      if ((await state.integrationState(walk.integrationId))?.deletedAt) throw new IntegrationDeletedError();
       const more = page.next !== null;
       if (more) {
         // The next page is requested while this one is written.
@@ -429,39 +443,62 @@ export class SyncEngine {
     sweep.phase = sweep.candidates > 0 ? 'sweep' : 'done';
   }
 
-  /** Deletes every record and state item of a deleted integration, in chunks that continue. */
+  /**
+   * Deletes every record and state item of a deleted integration, in chunks that continue. A
+   * round ends with a check that deletes as it looks: if a walk that was mid-page when the deletion
+   * mark was set wrote anything meanwhile, another round follows.
+   */
   private async purge(runnable: { job: PurgeJob; requestedAt: number }, deadline: Deadline): Promise<JobResult> {
     const { records, state, telemetry } = this.deps;
     const integrationId = runnable.job.integrationId;
     const integration = await state.integrationState(integrationId);
     if (!integration?.deletedAt) {
-      telemetry.warn('purge skipped: the integration is not marked deleted (re-created since?)', { integrationId });
+      telemetry.warn('purge skipped: the integration is not marked deleted', { integrationId });
       return { outcome: 'skipped', reason: 'integration-unavailable' };
     }
-    let purge = integration.purge ?? { resourceIndex: 0, key: undefined, deleted: 0 };
+    let purge = integration.purge ?? { resourceIndex: 0, key: undefined, deleted: 0, round: 1 };
     let steps = 0;
     const progress = { walks: 0, pages: 0 };
     const later = () =>
-      this.continueLater(runnable, `${purge.resourceIndex}#${purge.key ?? ''}#${purge.deleted}#${this.now().getTime()}`, progress);
-    while (purge.resourceIndex < RESOURCE_CATALOGUE.length) {
+      this.continueLater(runnable, `${purge.round}#${purge.resourceIndex}#${purge.key ?? ''}#${this.now().getTime()}`, progress);
+    for (;;) {
+      while (purge.resourceIndex < RESOURCE_CATALOGUE.length) {
+        if (!this.mayStart(steps++, deadline)) return later();
+        const resource = (RESOURCE_CATALOGUE[purge.resourceIndex] as { resource: string }).resource;
+        const page = await records.purge({ integrationId, resource }, purge.key);
+        const deleted = purge.deleted + page.result.deleted;
+        purge = page.nextKey
+          ? { ...purge, key: page.nextKey, deleted }
+          : { ...purge, resourceIndex: purge.resourceIndex + 1, key: undefined, deleted };
+        telemetry.count('RecordsPurged', page.result.deleted);
+        await state.savePurgeProgress(integrationId, purge);
+        progress.pages++;
+      }
+      for (let more = true; more; ) {
+        if (!this.mayStart(steps++, deadline)) return later();
+        more = (await state.purgeStatePage(integrationId)).more;
+      }
       if (!this.mayStart(steps++, deadline)) return later();
-      const resource = (RESOURCE_CATALOGUE[purge.resourceIndex] as { resource: string }).resource;
-      const page = await records.purge({ integrationId, resource }, purge.key);
-      purge = page.nextKey
-        ? { ...purge, key: page.nextKey, deleted: purge.deleted + page.result.deleted }
-        : { resourceIndex: purge.resourceIndex + 1, key: undefined, deleted: purge.deleted + page.result.deleted };
-      telemetry.count('RecordsPurged', page.result.deleted);
+      const leftovers = await this.purgeCheck(integrationId);
+      if (leftovers === 0) break;
+      if (purge.round >= MAX_PURGE_ROUNDS) throw new Error(`purge of ${integrationId}: items still appear after ${purge.round} rounds`);
+      telemetry.warn('purge found items written meanwhile; purging again', { integrationId, round: purge.round, leftovers });
+      purge = { resourceIndex: 0, key: undefined, deleted: purge.deleted + leftovers, round: purge.round + 1 };
       await state.savePurgeProgress(integrationId, purge);
-      progress.pages++;
-    }
-    for (let more = true; more; ) {
-      if (!this.mayStart(steps++, deadline)) return later();
-      ({ more } = await state.purgeStatePage(integrationId));
     }
     await state.finishPurge(integrationId, this.now().toISOString());
-    telemetry.info('integration purged', { integrationId, recordsDeleted: purge.deleted });
+    telemetry.info('integration purged', { integrationId, recordsDeleted: purge.deleted, rounds: purge.round });
     telemetry.count('IntegrationsPurged');
     return { outcome: 'completed', walks: 0, pages: progress.pages };
+  }
+
+  /** Deletes the first page of every resource and of the state items again; returns what there still was. */
+  private async purgeCheck(integrationId: string): Promise<number> {
+    let found = 0;
+    for (const { resource } of RESOURCE_CATALOGUE) {
+      found += (await this.deps.records.purge({ integrationId, resource }, undefined)).result.deleted;
+    }
+    return found + (await this.deps.state.purgeStatePage(integrationId)).deleted;
   }
 
   /**

@@ -117,6 +117,8 @@ export interface PurgeProgress {
   readonly resourceIndex: number;
   readonly key: string | undefined;
   readonly deleted: number;
+  /** 1 for the first pass; more when items written meanwhile had to be purged again. */
+  readonly round: number;
 }
 
 export interface WalkSummary {
