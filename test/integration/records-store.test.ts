@@ -99,6 +99,13 @@ describe('records store (dynalite)', () => {
     expect((await stored('huge'))?.data).toBeUndefined();
   });
 
+  it('stores a record with a number DynamoDB cannot hold exactly compressed, instead of failing the page', async () => {
+    expect(await store.write(item({ id: 'bignum', salary: 2 ** 60, tiny: 1e-200, fine: 12.5 }), { markSeen: false })).toBe('written');
+    const saved = await stored('bignum');
+    expect(saved?.data_encoding).toBe('gzip');
+    expect(JSON.parse(gunzipSync(saved?.data_gzip as Uint8Array).toString('utf8'))).toMatchObject({ salary: 2 ** 60, tiny: 1e-200 });
+  });
+
   it('stores a record nested deeper than DynamoDB allows compressed', async () => {
     let deep: Record<string, unknown> = { leaf: true };
     for (let level = 0; level < 40; level++) deep = { child: deep };

@@ -74,7 +74,7 @@ export function toRecordItem(
     };
   }
   const bytes = Buffer.byteLength(json);
-  if (bytes <= MAX_INLINE_DATA_BYTES && depth(record) <= MAX_MAP_DEPTH) {
+  if (bytes <= MAX_INLINE_DATA_BYTES && fitsDynamoMap(record, 0)) {
     return { ...common, data: record, data_encoding: 'map' };
   }
   const compressed = gzipSync(json);
@@ -84,12 +84,18 @@ export function toRecordItem(
   return { ...common, data_encoding: 'omitted', data_bytes: bytes };
 }
 
-function depth(value: unknown): number {
-  if (value === null || typeof value !== 'object') return 0;
-  let deepest = 0;
-  for (const child of Object.values(value)) {
-    const childDepth = depth(child);
-    if (childDepth > deepest) deepest = childDepth;
+/**
+ * False when DynamoDB (or the SDK's marshalling) would refuse the value as a map: nested deeper than
+ * it allows, or holding a number it cannot store exactly (an integer beyond 2^53, or outside
+ * DynamoDB's range). Such a record is stored as gzip of its JSON instead.
+ */
+function fitsDynamoMap(value: unknown, level: number): boolean {
+  if (typeof value === 'number') {
+    const magnitude = Math.abs(value);
+    if (Number.isInteger(value) && !Number.isSafeInteger(value)) return false;
+    return magnitude === 0 || (magnitude >= 1e-130 && magnitude < 1e126);
   }
-  return deepest + 1;
+  if (value === null || typeof value !== 'object') return true;
+  if (level >= MAX_MAP_DEPTH) return false;
+  return Object.values(value).every((child) => fitsDynamoMap(child, level + 1));
 }
