@@ -9,7 +9,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { drainQueue } from './aws/drain-queue';
 import { startLocalDynamo } from './aws/dynamo-server';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalSqs } from './aws/sqs-server';
+import { localAwsEnvironment } from './aws/environment';
+import { startLocalSqs } from './aws/sqs-server';
 import { WEBHOOK_FUNCTION, bundledFunction } from './cdk-out';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -25,14 +26,9 @@ try {
   const { queueUrl } = await sqs.createSyncJobsQueue('sync-jobs');
   await dynamo.createTable('kombo-sync-state');
   const env = JSON.parse(readFileSync(path.join(root, 'events/env.json'), 'utf8')) as { Parameters: Record<string, string> };
-  Object.assign(process.env, env.Parameters, {
+  Object.assign(process.env, env.Parameters, localAwsEnvironment({ sqs: sqs.endpoint, dynamodb: dynamo.endpoint }), {
     SYNC_JOBS_QUEUE_URL: queueUrl,
-    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     STATE_TABLE: 'kombo-sync-state',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
   });
   const { handler } = (await import(pathToFileURL(entry).href)) as { handler: Handler };
   const event = JSON.parse(readFileSync(path.resolve(eventFile), 'utf8')) as APIGatewayProxyEventV2;

@@ -1,6 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalDynamo, type LocalDynamo } from './aws/dynamo-server';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalSqs, type LocalSqs } from './aws/sqs-server';
+import { localAwsEnvironment } from './aws/environment';
+import { startLocalSqs, type LocalSqs } from './aws/sqs-server';
 import { startFakeKombo, type FakeKombo, type FakeKomboOptions } from './fake-kombo';
 import { pollUntilEmpty, type InvocationReport, type PollOptions, type WorkerHandler } from './runtime/queue-poller';
 import { startWebhookEndpoint, type LocalWebhookEndpoint, type WebhookHandler } from './runtime/webhook-server';
@@ -56,11 +57,7 @@ export async function startPipeline(
   await Promise.all([dynamo.createTable(RECORDS_TABLE), dynamo.createTable(STATE_TABLE)]);
 
   Object.assign(process.env, {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    ...localAwsEnvironment({ sqs: sqs.endpoint, dynamodb: dynamo.endpoint }),
     SYNC_JOBS_QUEUE_URL: queueUrl,
     DEAD_LETTER_QUEUE_URL: deadLetterQueueUrl,
     RECORDS_TABLE,

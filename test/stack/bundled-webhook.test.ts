@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDynamo, type LocalDynamo } from '../../local/aws/dynamo-server';
+import { localAwsEnvironment } from '../../local/aws/environment';
 import { startLocalSqs, type LocalSqs } from '../../local/aws/sqs-server';
 import { WEBHOOK_FUNCTION, bundledFunction } from '../../local/cdk-out';
 import { drainQueue } from '../../local/aws/drain-queue';
@@ -38,11 +39,9 @@ beforeAll(async () => {
   await dynamo.createTable('state');
   // The environment `sam local invoke --env-vars events/env.json` would give, pointed at fauxqs.
   const env = JSON.parse(readFileSync(path.join(root, 'events/env.json'), 'utf8')) as { Parameters: Record<string, string> };
-  Object.assign(process.env, env.Parameters, {
+  Object.assign(process.env, env.Parameters, localAwsEnvironment({ sqs: sqs.endpoint, dynamodb: dynamo.endpoint }), {
     SYNC_JOBS_QUEUE_URL: queueUrl,
-    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     STATE_TABLE: 'state',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     SYNC_RESOURCES: 'all',
   });
   ({ handler } = (await import(pathToFileURL(entry).href)) as { handler: Handler });

@@ -56,35 +56,35 @@ export class DynamoRecordStore implements RecordStore {
       return unchanged ? 'unchanged' : 'stale';
     }
     // A full walk marks every record it saw, so the sweep after it spares them.
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: 'SET synced_at = :synced_at',
-          ConditionExpression: 'changed_at = :changed_at AND data_hash = :data_hash',
-          ExpressionAttributeValues: { ...same, ':synced_at': item.synced_at },
-        }),
-      );
-      return 'unchanged';
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: 'SET synced_at = :synced_at',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':synced_at': item.synced_at },
-        }),
-      );
-    } catch (error) {
-      // Gone meanwhile (TTL or purge): nothing to mark; the write was still refused as stale.
-      if (!isConditionFailed(error)) throw error;
-    }
+    const unchanged = 'changed_at = :changed_at AND data_hash = :data_hash';
+    if (await this.markSeen(key, item.synced_at, unchanged, same)) return 'unchanged';
+    // Gone meanwhile (TTL or purge) leaves nothing to mark; the write was refused as stale either way.
+    await this.markSeen(key, item.synced_at, 'attribute_exists(pk)', {});
     return 'stale';
+  }
+
+  /** Sets `synced_at` if the condition holds; false if it did not. */
+  private async markSeen(
+    key: { pk: string; sk: string },
+    syncedAt: string,
+    condition: string,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET synced_at = :synced_at',
+          ConditionExpression: condition,
+          ExpressionAttributeValues: { ...values, ':synced_at': syncedAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
   }
 
   async countSweepCandidates(partition: Partition, before: string, startKey: string | undefined): Promise<ScanPage<{ live: number; candidates: number }>> {
