@@ -1,5 +1,6 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { QueuedJob } from '../sync/job';
+import { mapWithConcurrency } from '../sync/concurrency';
 import type { JobQueue } from '../sync/ports';
 
 export class EnqueueError extends Error {
@@ -13,6 +14,7 @@ export class EnqueueError extends Error {
 }
 
 const MAX_BATCH_ENTRIES = 10;
+const CONCURRENT_BATCHES = 4;
 
 export interface SqsJobQueueOptions {
   /** Attempts per batch for entries SQS reports as failed (partial batch failure). */
@@ -33,10 +35,14 @@ export class SqsJobQueue implements JobQueue {
     this.retryDelayMs = options.retryDelayMs ?? 50;
   }
 
+  /**
+   * Batches go out a few at a time (a weekly plan may hold thousands of jobs). That is safe for
+   * FIFO order because no caller puts two jobs of one message group into one call.
+   */
   async send(jobs: readonly QueuedJob[]): Promise<void> {
-    for (let start = 0; start < jobs.length; start += MAX_BATCH_ENTRIES) {
-      await this.sendBatch(jobs.slice(start, start + MAX_BATCH_ENTRIES));
-    }
+    const batches: QueuedJob[][] = [];
+    for (let start = 0; start < jobs.length; start += MAX_BATCH_ENTRIES) batches.push(jobs.slice(start, start + MAX_BATCH_ENTRIES));
+    await mapWithConcurrency(batches, CONCURRENT_BATCHES, (batch) => this.sendBatch(batch));
   }
 
   private async sendBatch(batch: readonly QueuedJob[]): Promise<void> {

@@ -454,6 +454,7 @@ export class SyncEngine {
     const integration = await state.integrationState(integrationId);
     if (!integration?.deletedAt) {
       telemetry.warn('purge skipped: the integration is not marked deleted', { integrationId });
+      telemetry.count('PurgeSkipped');
       return { outcome: 'skipped', reason: 'integration-unavailable' };
     }
     let purge = integration.purge ?? { resourceIndex: 0, key: undefined, deleted: 0, round: 1 };
