@@ -163,7 +163,8 @@ describe('KomboClient retries', () => {
 
 describe('KomboClient errors by code', () => {
   it.each([
-    ['INTEGRATION.SETUP_SYNC_PENDING', 400, KomboSetupPendingError],
+    ['INTEGRATION.SETUP_SYNC_PENDING', 409, KomboSetupPendingError],
+    ['INTEGRATION.SETUP_SYNC_PENDING', 503, KomboSetupPendingError],
     ['INTEGRATION.INACTIVE', 403, KomboIntegrationUnavailableError],
     ['INTEGRATION.AUTHENTICATION_INVALID', 403, KomboIntegrationUnavailableError],
     ['INTEGRATION.MODEL_NOT_AVAILABLE', 400, KomboResourceUnavailableError],

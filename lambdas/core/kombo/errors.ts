@@ -55,7 +55,11 @@ const RETRYABLE_CODES = new Set([
   'REMOTE.RATE_LIMIT_EXCEEDED',
 ]);
 
+/** The code decides first: `SETUP_SYNC_PENDING` came with a 503 until May 2026, and is no reason to retry. */
 export function isRetryableResponse(status: number, code: string | null): boolean {
+  if (code !== null && (code === 'INTEGRATION.SETUP_SYNC_PENDING' || INTEGRATION_UNAVAILABLE.has(code) || RESOURCE_UNAVAILABLE.has(code))) {
+    return false;
+  }
   return status === 429 || status >= 500 || (code !== null && RETRYABLE_CODES.has(code));
 }
 
