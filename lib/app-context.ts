@@ -21,6 +21,7 @@ const contextSchema = z.object({
   retainTables: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional(),
   cursorOverlapMinutes: numberFromContext.pipe(z.number().positive('must be more than 0')).optional(),
   tombstoneTtlDays: numberFromContext.pipe(z.number().int().min(1)).optional(),
+  alarmEmail: z.email('must be an e-mail address').optional(),
   sweepBrakePercent: numberFromContext.pipe(z.number().min(1).max(100)).optional(),
   fullSyncCron: z.string().regex(/^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/, 'must be an EventBridge Scheduler cron expression, e.g. cron(0 2 ? * SUN *)').optional(),
   fullSyncTimeZone: z.string().refine((zone) => { try { new Intl.DateTimeFormat('en', { timeZone: zone }); return true; } catch { return false; } }, 'must be an IANA time zone, e.g. Europe/Berlin').optional(),
@@ -62,6 +63,7 @@ export function settingsFromContext(read: (key: string) => unknown): AppSettings
       },
       fullSyncCron: context.fullSyncCron,
       fullSyncTimeZone: context.fullSyncTimeZone,
+      alarmEmail: context.alarmEmail,
     },
   };
 }

@@ -2,6 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Construct } from 'constructs';
 import { MirrorTables } from './mirror-tables';
+import { SyncAlarms } from './sync-alarms';
 import { SyncJobQueue } from './sync-job-queue';
 import { SyncSecret } from './sync-secret';
 import { SyncWorker } from './sync-worker';
@@ -29,6 +30,8 @@ export interface KomboSyncStackProps extends StackProps {
   readonly fullSyncCron?: string;
   /** Time zone of the full-sync schedule. @default UTC */
   readonly fullSyncTimeZone?: string;
+  /** E-mail address subscribed to the alarm topic. @default none (the topic exists) */
+  readonly alarmEmail?: string;
 }
 
 export class KomboSyncStack extends Stack {
@@ -70,6 +73,11 @@ export class KomboSyncStack extends Stack {
       timeZone: props.fullSyncTimeZone,
     });
 
+    const alarms = new SyncAlarms(this, 'Alarms', {
+      deadLetterQueues: { SyncJobs: jobs.deadLetterQueue, FullSyncSchedule: fullSync.deadLetterQueue },
+      email: props.alarmEmail,
+    });
+
     new CfnOutput(this, 'WebhookUrl', {
       description: "Paste into Kombo's dashboard (Configuration → Webhooks), event type data-changed",
       value: ingress.webhookUrl,
@@ -87,5 +95,6 @@ export class KomboSyncStack extends Stack {
       value: fullSync.handler.functionName,
     });
     new CfnOutput(this, 'SyncJobsDeadLetterQueueUrl', { value: jobs.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe to be told about dead letters, braked sweeps and failing jobs', value: alarms.topic.topicArn });
   }
 }

@@ -1,0 +1,61 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Alias } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface SyncAlarmsProps {
+  /** Dead-letter queues whose first message means work was given up on. */
+  readonly deadLetterQueues: Record<string, IQueue>;
+  /** Where alarm notifications go by e-mail, if anywhere. The topic exists either way. */
+  readonly email?: string;
+}
+
+const NAMESPACE = 'KomboSync';
+
+/**
+ * The alarms an operator needs: anything in a dead-letter queue, a sweep the brake stopped, jobs
+ * failing, Kombo refusing requests as unauthorized. All notify one SNS topic.
+ */
+export class SyncAlarms extends Construct {
+  readonly topic: Topic;
+
+  constructor(scope: Construct, id: string, props: SyncAlarmsProps) {
+    super(scope, id);
+    this.topic = new Topic(this, 'Topic', {
+      displayName: 'kombo-sync alarms',
+      enforceSSL: true,
+      masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+    });
+    if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
+    const action = new SnsAction(this.topic);
+
+    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+      new Alarm(this, `${name}NotEmpty`, {
+        alarmDescription: `kombo-sync: messages in the ${name} dead-letter queue (work that was given up on; see README)`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(action);
+    }
+
+    const countAlarm = (metricName: string, description: string, threshold: number, period: Duration) =>
+      new Alarm(this, metricName, {
+        alarmDescription: `kombo-sync: ${description}`,
+        metric: new Metric({ namespace: NAMESPACE, metricName, dimensionsMap: { service: 'kombo-sync' }, statistic: 'Sum', period }),
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(action);
+
+    countAlarm('SweepBraked', 'a full sync would have removed more than the brake allows; an operator decides (README: Brake)', 1, Duration.hours(1));
+    countAlarm('JobsFailed', 'sync jobs are failing (Kombo errors or DynamoDB); they are retried, then dead-lettered', 5, Duration.minutes(15));
+    countAlarm('WebhookUnauthorized', 'webhooks with a missing or wrong signature (a rotated secret not stored yet?)', 10, Duration.minutes(15));
+  }
+}
