@@ -225,6 +225,17 @@ describe('lifecycle webhooks', () => {
     });
   });
 
+  it('integration-state-changed to ACTIVE: catches up with a full walk of every configured resource', async () => {
+    const { send, signed, queue } = setup({ resources: new Set(['hris/employees', 'hris/absences', 'ats/jobs']) });
+    const data = { integration_id: 'personio:p', integration_tool: 'personio', integration_category: 'HRIS', state: 'ACTIVE', end_user: null };
+    const response = await send(signed(lifecycle('integration-state-changed', data)));
+    expect(response.body).toMatchObject({ status: 'accepted', state: 'ACTIVE', jobs: 2 });
+    expect(queue.sent.map((q) => q.job)).toEqual([
+      { v: 1, kind: 'full', integrationId: 'personio:p', resource: 'hris/employees', runId: 'state-evt_integration-state-changed' },
+      { v: 1, kind: 'full', integrationId: 'personio:p', resource: 'hris/absences', runId: 'state-evt_integration-state-changed' },
+    ]);
+  });
+
   it('integration-state-changed: stores the state', async () => {
     const { send, signed, registry, queue } = setup();
     const data = { integration_id: 'personio:p', integration_tool: 'personio', integration_category: 'HRIS', state: 'INACTIVE', end_user: endUser, qa_status: 'PASSED', updated_at: '2026-11-27T11:00:00Z' };

@@ -7,6 +7,7 @@ import {
   integrationStateChangedDataSchema,
   type WebhookEnvelope,
 } from '../kombo/webhook-events';
+import { ACTIVE_STATE } from '../lifecycle/registry';
 import { fullJob, purgeJob } from '../sync/job';
 import { enqueueOrFail } from './enqueue';
 import { errorMessage, failure, reply, type WebhookDependencies, type WebhookResponse } from './responses';
@@ -33,7 +34,7 @@ export async function onIntegrationCreated(event: WebhookEnvelope, deps: Webhook
   );
   if (registered) return registered;
 
-  const resources = isCategory(data.category) ? resourcesOfCategory(data.category).filter((r) => deps.syncResources.has(r)) : [];
+  const resources = configuredResources(data.category, deps);
   const runId = `created-${event.id}`;
   const failed = await enqueueOrFail(resources.map((resource) => fullJob(data.id, resource, runId)), deps, context);
   if (failed) return failed;
@@ -42,7 +43,11 @@ export async function onIntegrationCreated(event: WebhookEnvelope, deps: Webhook
   return reply(200, { status: 'accepted', jobs: resources.length, resources });
 }
 
-/** `integration-state-changed`: store the state; anything but ACTIVE pauses the integration's jobs. */
+/**
+ * `integration-state-changed`: store the state; anything but ACTIVE pauses the integration's jobs.
+ * ACTIVE (again, or once its setup completed) starts a full walk of every configured resource: what
+ * changed while it was paused, or while jobs were skipped, is caught up now rather than on Sunday.
+ */
 export async function onIntegrationStateChanged(event: WebhookEnvelope, deps: WebhookDependencies): Promise<WebhookResponse> {
   const parsed = parseData(event, integrationStateChangedDataSchema, deps);
   if (!parsed.ok) return parsed.response;
@@ -59,9 +64,12 @@ export async function onIntegrationStateChanged(event: WebhookEnvelope, deps: We
     }),
   );
   if (stored) return stored;
-  deps.telemetry.info('integration state changed', context);
+  const resources = data.state === ACTIVE_STATE ? configuredResources(data.integration_category, deps) : [];
+  const failed = await enqueueOrFail(resources.map((resource) => fullJob(data.integration_id, resource, `state-${event.id}`)), deps, context);
+  if (failed) return failed;
+  deps.telemetry.info('integration state changed', { ...context, catchUpResources: resources });
   deps.telemetry.count('IntegrationStateChanges');
-  return reply(200, { status: 'accepted', state: data.state });
+  return reply(200, { status: 'accepted', state: data.state, jobs: resources.length });
 }
 
 /** `integration-deleted`: the customer left. Mark it deleted, then purge everything we hold of it. */
@@ -107,6 +115,10 @@ async function registryWrite(
     deps.telemetry.count('RegistryWriteFailed');
     return failure(500, 'could not record the integration change; please retry');
   }
+}
+
+function configuredResources(category: string, deps: WebhookDependencies): string[] {
+  return isCategory(category) ? resourcesOfCategory(category).filter((resource) => deps.syncResources.has(resource)) : [];
 }
 
 const now = (deps: WebhookDependencies) => (deps.now ?? (() => new Date()))().toISOString();
