@@ -74,14 +74,14 @@ function secretSource(env: Env): SecretSource {
   };
 }
 
-export interface WebhookConfig {
+/** What every function that enqueues jobs needs: the queue, the state table, the resources to sync. */
+export interface JobPlanningConfig {
   readonly queueUrl: string;
   readonly stateTable: string;
-  readonly secrets: SecretSource;
   readonly syncResources: ReadonlySet<string>;
 }
 
-export function webhookConfig(env: Env = process.env): WebhookConfig {
+export function jobPlanningConfig(env: Env = process.env): JobPlanningConfig {
   const values = parseEnv(
     {
       SYNC_JOBS_QUEUE_URL: z.string().url('must be the URL of the sync-jobs queue'),
@@ -90,16 +90,24 @@ export function webhookConfig(env: Env = process.env): WebhookConfig {
     },
     env,
   );
+  return {
+    queueUrl: values.SYNC_JOBS_QUEUE_URL,
+    stateTable: values.STATE_TABLE,
+    syncResources: parseSyncResources(values.SYNC_RESOURCES),
+  };
+}
+
+export interface WebhookConfig extends JobPlanningConfig {
+  readonly secrets: SecretSource;
+}
+
+export function webhookConfig(env: Env = process.env): WebhookConfig {
+  const planning = jobPlanningConfig(env);
   const secrets = secretSource(env);
   if (!secrets.secretArn && !secrets.overrides.webhookSecret) {
     throw new ConfigError('invalid environment: set SECRET_ARN (or KOMBO_WEBHOOK_SECRET for local runs)');
   }
-  return {
-    queueUrl: values.SYNC_JOBS_QUEUE_URL,
-    stateTable: values.STATE_TABLE,
-    secrets,
-    syncResources: parseSyncResources(values.SYNC_RESOURCES),
-  };
+  return { ...planning, secrets };
 }
 
 const numberAtLeast = (minimum: number, exclusive: boolean, fallback: number) =>
@@ -182,27 +190,5 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
       coalesceWindowMs: values.COALESCE_WINDOW_SECONDS * 1000,
       sweepBrakeShare: values.SWEEP_BRAKE_PERCENT / 100,
     },
-  };
-}
-
-export interface FullSyncConfig {
-  readonly queueUrl: string;
-  readonly stateTable: string;
-  readonly syncResources: ReadonlySet<string>;
-}
-
-export function fullSyncConfig(env: Env = process.env): FullSyncConfig {
-  const values = parseEnv(
-    {
-      SYNC_JOBS_QUEUE_URL: z.string().url('must be the URL of the sync-jobs queue'),
-      STATE_TABLE: z.string().min(1, 'must name the state table'),
-      SYNC_RESOURCES: optionalString,
-    },
-    env,
-  );
-  return {
-    queueUrl: values.SYNC_JOBS_QUEUE_URL,
-    stateTable: values.STATE_TABLE,
-    syncResources: parseSyncResources(values.SYNC_RESOURCES),
   };
 }

@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
-import { fullSyncConfig } from '../core/config';
+import { jobPlanningConfig } from '../core/config';
 import { describeIssues } from '../core/kombo/webhook-events';
 import { logger, metrics, telemetry } from '../core/observability';
 import { onDemandRequestSchema, planOnDemandFullSync, planWeeklyFullSync, type PlanResult } from '../core/plan/full-sync-plan';
@@ -12,7 +12,7 @@ import { SqsJobQueue } from '../core/store/job-queue';
 import { DynamoRegistry } from '../core/store/registry-store';
 
 // Built once per container.
-const config = fullSyncConfig();
+const config = jobPlanningConfig();
 const deps = {
   registry: new DynamoRegistry(DynamoDBDocumentClient.from(new DynamoDBClient({})), config.stateTable),
   queue: new SqsJobQueue(new SQSClient({ useQueueUrlAsEndpoint: false }), config.queueUrl),
