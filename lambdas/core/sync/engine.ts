@@ -122,8 +122,8 @@ export class SyncEngine {
     if (deadline.remainingMs() < this.settings.timeMarginMs) {
       return this.continueLater(runnable, `deferred#${this.now().getTime()}`, { walks: 0, pages: 0 });
     }
-    const integration = await this.deps.state.integrationState(job.integrationId);
     if (job.kind === 'purge') return this.purge({ job, requestedAt: runnable.requestedAt }, deadline);
+    const integration = await this.deps.state.integrationState(job.integrationId);
     const context = { integrationId: job.integrationId, resource: job.resource, kind: job.kind };
     if (integration?.deletedAt) {
       this.deps.telemetry.info('job dropped: the integration was deleted', context);
@@ -246,8 +246,7 @@ export class SyncEngine {
       updatedAfter: walk.updatedAfter,
       includeDeleted: true,
     };
-    // Requests may use the time until half the margin is left; the rest is for writing and checkpointing.
-    const requestDeadline: Deadline = { remainingMs: () => deadline.remainingMs() - this.settings.timeMarginMs / 2 };
+    const requestDeadline = this.requestDeadline(deadline);
     const pages = kombo.pages(query, {
       deadline: requestDeadline,
       startCursor: resumeFrom ?? undefined,
@@ -345,6 +344,11 @@ export class SyncEngine {
     return { outcome: 'continued', ...progress };
   }
 
+  /** Kombo requests may use the time until half the margin is left; the rest is for writing and checkpointing. */
+  private requestDeadline(deadline: Deadline): Deadline {
+    return { remainingMs: () => deadline.remainingMs() - this.settings.timeMarginMs / 2 };
+  }
+
   /** True when a step may start now: the first of an invocation always may, so each one makes progress. */
   private mayStart(stepsThisInvocation: number, deadline: Deadline): boolean {
     return stepsThisInvocation === 0 || deadline.remainingMs() >= this.settings.timeMarginMs;
@@ -409,7 +413,7 @@ export class SyncEngine {
    */
   private async recheckUpstream(walk: Walk, ids: readonly string[], deadline: Deadline): Promise<Set<string>> {
     const found = new Set<string>();
-    const requestDeadline: Deadline = { remainingMs: () => deadline.remainingMs() - this.settings.timeMarginMs / 2 };
+    const requestDeadline = this.requestDeadline(deadline);
     for (let start = 0; start < ids.length; start += RECHECK_IDS_PER_REQUEST) {
       const chunk = ids.slice(start, start + RECHECK_IDS_PER_REQUEST);
       const query: ListQuery = { integrationId: walk.integrationId, resource: walk.resource, includeDeleted: true, ids: chunk };
