@@ -11,6 +11,7 @@ const numberFromContext = z.union([z.number(), z.string().regex(/^\d+$/).transfo
 const contextSchema = z.object({
   stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a valid CloudFormation stack name').default('KomboSyncStack'),
   secretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a complete Secrets Manager secret ARN').optional(),
+  secretKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)').optional(),
   syncResources: z.union([z.string(), z.array(z.string())]).optional(),
   webhookRateLimit: numberFromContext.optional(),
   webhookBurstLimit: numberFromContext.optional(),
@@ -40,6 +41,9 @@ export function settingsFromContext(read: (key: string) => unknown): AppSettings
     throw new Error(`invalid CDK context: ${problems.join('; ')}`);
   }
   const context = parsed.data;
+  if (context.secretKeyArn && !context.secretArn) {
+    throw new Error('invalid CDK context: context secretKeyArn: only applies with secretArn (a created secret uses aws/secretsmanager)');
+  }
   const resources = Array.isArray(context.syncResources) ? context.syncResources.join(',') : context.syncResources;
   const syncResources = resources === undefined || resources === 'all' ? undefined : [...parseSyncResources(resources)];
   return {
@@ -47,6 +51,7 @@ export function settingsFromContext(read: (key: string) => unknown): AppSettings
     stackProps: {
       stackName: context.stackName,
       existingSecretArn: context.secretArn,
+      existingSecretKeyArn: context.secretKeyArn,
       syncResources,
       webhookThrottle:
         context.webhookRateLimit !== undefined || context.webhookBurstLimit !== undefined

@@ -12,6 +12,8 @@ import { WebhookIngress } from './webhook-ingress';
 export interface KomboSyncStackProps extends StackProps {
   /** ARN of an existing secret to use instead of creating one. */
   readonly existingSecretArn?: string;
+  /** ARN of the customer-managed KMS key that existing secret is encrypted with, if any. */
+  readonly existingSecretKeyArn?: string;
   /** Resources to sync, e.g. `['ats/applications', 'hris/employees']`. @default all */
   readonly syncResources?: readonly string[];
   /** Throttling of the webhook endpoint. @default 50 requests/s, burst 100 */
@@ -37,7 +39,10 @@ export interface KomboSyncStackProps extends StackProps {
 export class KomboSyncStack extends Stack {
   constructor(scope: Construct, id: string, props: KomboSyncStackProps = {}) {
     super(scope, id, props);
-    const secret = new SyncSecret(this, 'Secret', { existingSecretArn: props.existingSecretArn });
+    const secret = new SyncSecret(this, 'Secret', {
+      existingSecretArn: props.existingSecretArn,
+      existingSecretKeyArn: props.existingSecretKeyArn,
+    });
     const workerTimeout = Duration.seconds(props.workerTimeoutSeconds ?? 300);
     // AWS: the queue's visibility timeout should be at least six times the consumer's timeout.
     const jobs = new SyncJobQueue(this, 'SyncJobs', {

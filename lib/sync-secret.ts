@@ -1,10 +1,14 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 export interface SyncSecretProps {
   /** Use this existing secret instead of creating one. It must hold the same JSON document. */
   readonly existingSecretArn?: string;
+  /** The customer-managed KMS key the existing secret is encrypted with, if it is not `aws/secretsmanager`. */
+  readonly existingSecretKeyArn?: string;
 }
 
 /**
@@ -19,9 +23,13 @@ export class SyncSecret extends Construct {
   constructor(scope: Construct, id: string, props: SyncSecretProps = {}) {
     super(scope, id);
     if (props.existingSecretArn) {
-      this.secret = Secret.fromSecretCompleteArn(this, 'Existing', props.existingSecretArn);
+      this.secret = Secret.fromSecretAttributes(this, 'Existing', {
+        secretCompleteArn: props.existingSecretArn,
+        encryptionKey: props.existingSecretKeyArn ? Key.fromKeyArn(this, 'ExistingKey', props.existingSecretKeyArn) : undefined,
+      });
       return;
     }
+    if (props.existingSecretKeyArn) throw new Error('existingSecretKeyArn needs existingSecretArn: a created secret uses aws/secretsmanager');
     const secret = new Secret(this, 'Secret', {
       description: 'kombo-sync: Kombo webhook secret(s) and API key (JSON)',
       generateSecretString: {
@@ -39,4 +47,22 @@ export class SyncSecret extends Construct {
     });
     this.secret = secret;
   }
+}
+
+/**
+ * Lets a function read the secret's value and nothing else about it (grantRead would add DescribeSecret).
+ * A customer-managed key may decrypt only through Secrets Manager, not for any other caller.
+ */
+export function allowSecretValueRead(grantee: IGrantable, secret: ISecret): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+  );
+  if (!secret.encryptionKey) return;
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['kms:Decrypt'],
+      resources: [secret.encryptionKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(secret).region}.amazonaws.com` } },
+    }),
+  );
 }

@@ -6,6 +6,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SyncFunction } from './sync-function';
+import { allowSecretValueRead } from './sync-secret';
 
 export interface SyncWorkerProps {
   readonly jobQueue: Queue;
@@ -74,9 +75,6 @@ export class SyncWorker extends Construct {
         resources: [props.jobQueue.queueArn, props.deadLetterQueue.queueArn],
       }),
     );
-    this.handler.addToRolePolicy(
-      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.secret.secretArn] }),
-    );
-    props.secret.encryptionKey?.grantDecrypt(this.handler);
+    allowSecretValueRead(this.handler, props.secret);
   }
 }

@@ -9,6 +9,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SyncFunction } from './sync-function';
+import { allowSecretValueRead } from './sync-secret';
 
 export const WEBHOOK_PATH = '/webhooks/kombo';
 
@@ -53,10 +54,7 @@ export class WebhookIngress extends Construct {
     this.handler.addToRolePolicy(
       new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [props.stateTable.tableArn] }),
     );
-    this.handler.addToRolePolicy(
-      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.secret.secretArn] }),
-    );
-    props.secret.encryptionKey?.grantDecrypt(this.handler);
+    allowSecretValueRead(this.handler, props.secret);
 
     this.api = new HttpApi(this, 'Api', {
       description: 'kombo-sync webhook endpoint',

@@ -118,6 +118,26 @@ describe('ingest stack', () => {
     });
   });
 
+  it('lets the functions decrypt an existing secret with its customer-managed key, only through Secrets Manager', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kombo-AbCdEf';
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const withKey = synthTemplate({ context: { secretArn: arn, secretKeyArn: keyArn } });
+    const decrypt = {
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: keyArn,
+      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+    };
+    const policies = withKey.findResources('AWS::IAM::Policy', { Properties: { PolicyDocument: { Statement: Match.arrayWith([decrypt]) } } });
+    expect(Object.keys(policies).filter((id) => id.startsWith('Ingress')).length).toBe(1);
+    expect(Object.keys(policies).filter((id) => id.startsWith('Worker')).length).toBe(1);
+    expect(Object.keys(policies)).toHaveLength(2);
+    // Without a key there is nothing to decrypt with, so no role gets kms:Decrypt.
+    expect(JSON.stringify(synthTemplate({ context: { secretArn: arn } }).toJSON())).not.toContain('kms:Decrypt');
+    expect(() => synthApp({ context: { secretKeyArn: keyArn } })).toThrow(/context secretKeyArn: only applies with secretArn/);
+    expect(() => synthApp({ context: { secretArn: arn, secretKeyArn: 'alias/mine' } })).toThrow(/context secretKeyArn: must be a KMS key ARN/);
+  });
+
   it('takes its name, resources and throttling from context, and rejects bad values by name', () => {
     const { stack } = synthApp({ context: { stackName: 'AcmeSync', syncResources: 'ats/jobs,hris/employees', webhookRateLimit: '5' } });
     expect(stack.stackName).toBe('AcmeSync');
