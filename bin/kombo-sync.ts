@@ -5,7 +5,7 @@ import { KomboSyncStack } from '../lib/kombo-sync-stack';
 import { addSecurityChecks } from '../lib/security-checks';
 
 const app = new App();
-const settings = settingsFromContext((key) => app.node.tryGetContext(key));
+const settings = settingsFromContext(app.node.getAllContext());
 new KomboSyncStack(app, settings.stackName, settings.stackProps);
 addSecurityChecks(app);
 app.synth();

@@ -10,7 +10,8 @@ const numberFromContext = z.union([z.number(), z.string().regex(/^\d+$/).transfo
 
 const contextSchema = z.object({
   stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a valid CloudFormation stack name').default('KomboSyncStack'),
-  secretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a complete Secrets Manager secret ARN').optional(),
+  // A partial ARN (without the 6-character suffix) would deploy and then be refused by IAM at run time.
+  secretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/, 'must be a complete Secrets Manager secret ARN, ending in the 6-character suffix (-AbCdEf)').optional(),
   secretKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)').optional(),
   syncResources: z.union([z.string(), z.array(z.string())]).optional(),
   webhookRateLimit: numberFromContext.optional(),
@@ -33,13 +34,18 @@ export interface AppSettings {
   readonly stackProps: KomboSyncStackProps;
 }
 
-export function settingsFromContext(read: (key: string) => unknown): AppSettings {
-  const raw = Object.fromEntries(Object.keys(contextSchema.shape).map((key) => [key, read(key)]));
-  const parsed = contextSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `context ${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`invalid CDK context: ${problems.join('; ')}`);
-  }
+/** Keys the CDK CLI and framework set themselves: feature flags (`@aws-cdk/...`), `aws:cdk:...`, lookups. */
+const isFrameworkKey = (key: string) => key.includes(':') || key.startsWith('@') || key === 'cli-telemetry';
+
+/** Reads the app's whole context (`app.node.getAllContext()`); a key we do not know is a typo, not ignored. */
+export function settingsFromContext(all: Record<string, unknown>): AppSettings {
+  const known = Object.keys(contextSchema.shape);
+  const problems = Object.keys(all)
+    .filter((key) => !isFrameworkKey(key) && !known.includes(key))
+    .map((key) => `context ${key}: unknown key (known keys: ${known.join(', ')})`);
+  const parsed = contextSchema.safeParse(Object.fromEntries(known.map((key) => [key, all[key]])));
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => `context ${issue.path.join('.')}: ${issue.message}`));
+  if (!parsed.success || problems.length > 0) throw new Error(`invalid CDK context: ${problems.join('; ')}`);
   const context = parsed.data;
   if (context.secretKeyArn && !context.secretArn) {
     throw new Error('invalid CDK context: context secretKeyArn: only applies with secretArn (a created secret uses aws/secretsmanager)');

@@ -133,7 +133,7 @@ describe('ingest stack', () => {
     expect(Object.keys(policies).filter((id) => id.startsWith('Worker')).length).toBe(1);
     expect(Object.keys(policies)).toHaveLength(2);
     // Without a key there is nothing to decrypt with, so no role gets kms:Decrypt.
-    expect(JSON.stringify(synthTemplate({ context: { secretArn: arn } }).toJSON())).not.toContain('kms:Decrypt');
+    expect(JSON.stringify(synthTemplate({ context: { secretArn: arn } }).findResources('AWS::IAM::Policy'))).not.toContain('kms:Decrypt');
     expect(() => synthApp({ context: { secretKeyArn: keyArn } })).toThrow(/context secretKeyArn: only applies with secretArn/);
     expect(() => synthApp({ context: { secretArn: arn, secretKeyArn: 'alias/mine' } })).toThrow(/context secretKeyArn: must be a KMS key ARN/);
   });
@@ -143,6 +143,11 @@ describe('ingest stack', () => {
     expect(stack.stackName).toBe('AcmeSync');
     expect(() => synthApp({ context: { syncResources: 'ats/nope' } })).toThrow(/unknown resource\(s\): ats\/nope/);
     expect(() => synthApp({ context: { secretArn: 'my-secret' } })).toThrow(/context secretArn/);
+    // A misspelt key would otherwise be ignored and deploy the default (here: every resource).
+    expect(() => synthApp({ context: { syncResourcez: 'ats/jobs' } })).toThrow(/context syncResourcez: unknown key \(known keys: stackName, secretArn/);
+    expect(() => synthApp({ context: { secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kombo-sync' } })).toThrow(
+      /context secretArn: must be a complete Secrets Manager secret ARN, ending in the 6-character suffix/,
+    );
   });
 });
 

@@ -22,7 +22,7 @@ export function synthApp(options: SynthOptions = {}) {
       ...options.context,
     },
   });
-  const settings = settingsFromContext((key) => app.node.tryGetContext(key));
+  const settings = settingsFromContext(app.node.getAllContext());
   const stack = new KomboSyncStack(app, settings.stackName, settings.stackProps);
   addSecurityChecks(app);
   return { app, stack };
