@@ -47,12 +47,14 @@ describe('processBatch', () => {
     expect(runs.map((r) => jobResource(r.job)).sort()).toEqual(['hris/absences', 'hris/employees']);
   });
 
-  it('fails every message of a group whose job fails, and no other', async () => {
-    const { process } = harness((job) => jobResource(job.job) === 'hris/absences');
+  it('fails every message of a group whose job fails, and no other, and counts the failed job', async () => {
+    const { process, telemetry } = harness((job) => jobResource(job.job) === 'hris/absences');
     const failing = [message(delta('p1', 'hris/absences'), 'p1#hris/absences'), message(delta('p1', 'hris/absences'), 'p1#hris/absences')];
     const fine = message(delta('p1', 'hris/employees'), 'p1#hris/employees');
     const result = await process([failing[0]!, fine, failing[1]!]);
     expect(result.failedMessageIds.sort()).toEqual(failing.map((m) => m.messageId).sort());
+    // Not only Kombo errors: whatever made the job fail (here a plain Error) reaches the JobsFailed alarm.
+    expect(telemetry.counted('JobsFailed')).toBe(1);
   });
 
   it('moves an invalid message to the dead-letter queue with the reason, and runs the rest', async () => {

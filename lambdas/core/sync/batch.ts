@@ -86,6 +86,8 @@ async function processGroup(group: readonly QueueMessage[], deadline: Deadline, 
         ...describeJob(runnable.job),
         reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
       });
+      // Counted here, whatever failed (Kombo, DynamoDB, SQS), so the JobsFailed alarm sees every failure.
+      deps.telemetry.count('JobsFailed');
       return jobs.slice(index).flatMap((job) => job.messageIds);
     }
   }

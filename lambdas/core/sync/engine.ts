@@ -545,7 +545,6 @@ export class SyncEngine {
     }
     if (error instanceof KomboPaginationError) await state.discardWalk(walk.integrationId, walk.resource);
     telemetry.error('job failed', fields);
-    telemetry.count('JobsFailed');
     throw error;
   }
 }
