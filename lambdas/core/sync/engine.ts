@@ -149,14 +149,15 @@ export class SyncEngine {
     for (;;) {
       const resource = await state.resourceState(job.integrationId, job.resource);
       let walk = resource.walk;
-      if (walk && walk.kind === 'delta' && job.kind === 'full') {
-        await state.discardWalk(job.integrationId, job.resource);
-        walk = undefined;
-      }
-      if (!walk && job.kind === 'full' && progress.walks === 0 && (await state.runCompleted(job.integrationId, job.resource, job.runId))) {
+      // Checked before a delta walk in progress is given up for the full walk, so a repeated full job leaves it be.
+      if (job.kind === 'full' && walk?.kind !== 'full' && progress.walks === 0 && (await state.runCompleted(job.integrationId, job.resource, job.runId))) {
         telemetry.info('job skipped: this full-sync run has already completed for the resource', { ...context, runId: job.runId });
         telemetry.count('JobCoalesced');
         return { outcome: 'skipped', reason: 'already-covered' };
+      }
+      if (walk && walk.kind === 'delta' && job.kind === 'full') {
+        await state.discardWalk(job.integrationId, job.resource);
+        walk = undefined;
       }
       if (!walk) {
         if (job.kind === 'delta' && resource.deltaCursor && runnable.requestedAt <= Date.parse(resource.deltaCursor)) {
