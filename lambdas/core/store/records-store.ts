@@ -160,10 +160,17 @@ export class DynamoRecordStore implements RecordStore {
     return swept;
   }
 
+  async remove(partition: Partition, ids: readonly string[]): Promise<void> {
+    const pk = recordPartition(partition.integrationId, partition.resource);
+    await deleteKeys(this.client, this.tableName, ids.map((id) => ({ pk, sk: id })));
+  }
+
   async purge(partition: Partition, startKey: string | undefined): Promise<ScanPage<{ deleted: number }>> {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
+        // A purge must see every write that finished before it looked.
+        ConsistentRead: true,
         KeyConditionExpression: 'pk = :pk',
         ProjectionExpression: 'pk, sk',
         ExpressionAttributeValues: { ':pk': recordPartition(partition.integrationId, partition.resource) },

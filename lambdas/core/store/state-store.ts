@@ -162,6 +162,8 @@ export class DynamoStateStore implements StateStore {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
+        // A purge must see every write that finished before it looked.
+        ConsistentRead: true,
         KeyConditionExpression: 'pk = :pk',
         ProjectionExpression: 'pk, sk',
         ExpressionAttributeValues: { ':pk': pk },
@@ -192,6 +194,12 @@ export class DynamoStateStore implements StateStore {
 
   async runCompleted(integrationId: string, resource: string, runId: string): Promise<boolean> {
     return (await this.get(statePartition(integrationId), runKey(resource, runId))) !== undefined;
+  }
+
+  async forgetResource(integrationId: string, resource: string, runId: string | undefined): Promise<void> {
+    const pk = statePartition(integrationId);
+    const keys = [walkKey(resource), cursorKey(resource), ...(runId ? [runKey(resource, runId)] : [])];
+    await deleteKeys(this.client, this.tableName, keys.map((sk) => ({ pk, sk })));
   }
 
   async discardWalk(integrationId: string, resource: string): Promise<void> {

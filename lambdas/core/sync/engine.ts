@@ -173,9 +173,16 @@ export class SyncEngine {
 
       walk.invocations++;
       let status: 'done' | 'out-of-time';
+      let durationMs = 0;
       try {
         status = await this.walk(walk, deadline, progress);
         if (status === 'done' && walk.kind === 'full') status = await this.sweepAfterFullWalk(walk, deadline, progress);
+        if (status === 'done') {
+          const finishedAt = this.now();
+          durationMs = finishedAt.getTime() - Date.parse(walk.startedAt);
+          await state.completeWalk({ walk, finishedAt: finishedAt.toISOString(), durationMs });
+          await this.stopIfDeleted(walk, []);
+        }
       } catch (error) {
         if (error instanceof IntegrationDeletedError) {
           telemetry.info('walk stopped: the integration was deleted meanwhile', context);
@@ -189,9 +196,6 @@ export class SyncEngine {
       if (status === 'out-of-time') return this.continueLater(runnable, walkStep(walk), progress);
 
       progress.walks++;
-      const finishedAt = this.now();
-      const durationMs = finishedAt.getTime() - Date.parse(walk.startedAt);
-      await state.completeWalk({ walk, finishedAt: finishedAt.toISOString(), durationMs });
       const summary = { ...context, runId: walk.runId, pages: walk.pages, invocations: walk.invocations, durationMs, ...walk.counts };
       if (walk.sweep) {
         const { live, candidates, swept, braked } = walk.sweep;
@@ -281,8 +285,6 @@ export class SyncEngine {
       }
       if (result.done) return 'done';
       const page = result.value;
-      // A purge may have started since this job did: write nothing more of a deleted integration.
-      if ((await state.integrationState(walk.integrationId))?.deletedAt) throw new IntegrationDeletedError();
       const more = page.next !== null;
       if (more) {
         // The next page is requested while this one is written.
@@ -294,6 +296,7 @@ export class SyncEngine {
       walk.pages++;
       progress.pages++;
       await state.saveWalk(walk);
+      await this.stopIfDeleted(walk, page.records.map((record) => record.id));
       if (!more) return 'done';
       if (deadline.remainingMs() < this.settings.timeMarginMs) return 'out-of-time';
     }
@@ -350,6 +353,20 @@ export class SyncEngine {
     return { remainingMs: () => deadline.remainingMs() - this.settings.timeMarginMs / 2 };
   }
 
+  /**
+   * Ends every step of a walk that wrote something. If the integration was marked deleted meanwhile,
+   * its purge may already have passed what the step wrote, so the walk takes that back and stops.
+   * Either this (consistent) read sees the mark, or the writes finished before the mark was set and
+   * the purge, which starts after the mark, finds them.
+   */
+  private async stopIfDeleted(walk: Walk, writtenIds: readonly string[]): Promise<void> {
+    const { records, state } = this.deps;
+    if (!(await state.integrationState(walk.integrationId))?.deletedAt) return;
+    await records.remove({ integrationId: walk.integrationId, resource: walk.resource }, writtenIds);
+    await state.forgetResource(walk.integrationId, walk.resource, walk.runId);
+    throw new IntegrationDeletedError();
+  }
+
   /** True when a step may start now: the first of an invocation always may, so each one makes progress. */
   private mayStart(stepsThisInvocation: number, deadline: Deadline): boolean {
     return stepsThisInvocation === 0 || deadline.remainingMs() >= this.settings.timeMarginMs;
@@ -385,6 +402,7 @@ export class SyncEngine {
       sweep.key = page.nextKey;
       if (page.nextKey === undefined) this.decideSweep(walk, sweep);
       await state.saveWalk(walk);
+      await this.stopIfDeleted(walk, []);
     }
     while (sweep.phase === 'sweep') {
       if (!this.mayStart(steps++, deadline)) return 'out-of-time';
@@ -403,6 +421,7 @@ export class SyncEngine {
       telemetry.count('SweepCandidatesRecovered', found.size);
       if (page.nextKey === undefined) sweep.phase = 'done';
       await state.saveWalk(walk);
+      await this.stopIfDeleted(walk, [...found]);
     }
     progress.pages = Math.max(progress.pages, steps);
     return 'done';

@@ -50,6 +50,8 @@ export interface RecordStore {
     before: string,
     tombstone: { at: string; expiresAt: number },
   ): Promise<number>;
+  /** Deletes these items of a resource; idempotent. */
+  remove(partition: { integrationId: string; resource: string }, ids: readonly string[]): Promise<void>;
   /** Deletes one page of a resource's items; idempotent. */
   purge(partition: { integrationId: string; resource: string }, startKey: string | undefined): Promise<ScanPage<{ deleted: number }>>;
 }
@@ -137,6 +139,8 @@ export interface StateStore {
    */
   completeWalk(summary: WalkSummary): Promise<void>;
   discardWalk(integrationId: string, resource: string): Promise<void>;
+  /** Deletes the resource's cursor and walk items, and the run item of `runId`: what a walk writes. */
+  forgetResource(integrationId: string, resource: string, runId: string | undefined): Promise<void>;
   /** True when a full-sync run has already completed for the resource (its run item exists). */
   runCompleted(integrationId: string, resource: string, runId: string): Promise<boolean>;
   recordFailure(integrationId: string, resource: string, failure: { at: string; code: string | null; message: string }): Promise<void>;
