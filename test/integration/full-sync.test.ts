@@ -1,5 +1,7 @@
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRecordStore } from '../../lambdas/core/store/records-store';
+import { recordPartition } from '../../lambdas/core/store/table-keys';
 import { toRecordItem } from '../../lambdas/core/sync/record-item';
 import { RECORDS_TABLE, startPipeline, type Pipeline } from '../../local/pipeline';
 import { expectedMirror, mirrorOf } from '../support/mirror';
@@ -156,6 +158,29 @@ describe('full sync and sweep', () => {
     expect(mirrorOf(live(stored))).toEqual(expectedMirror(pipeline.kombo, id, 'hris/employees'));
     expect(await lastRun(id, 'hris/employees')).toMatchObject({ kind: 'full', swept: 10, sweep_candidates: 10, live: 100, sweep_braked: false, unchanged: 90, written: 0 });
     expect((await pipeline.stateItems(id)).filter((item) => String(item.sk).startsWith('run#hris/employees#'))).toHaveLength(2);
+  });
+
+  it('does not bring back a tombstone after its TTL: deletions older than the TTL only replace what we hold', async () => {
+    const id = 'personio:old-deletions';
+    await backfilled(id, 'hris/employees', 3);
+    const [held, kept, neverHeld] = pipeline.kombo.records(id, 'hris/employees');
+    const longAgo = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    // One we hold, deleted (as far as we learn) a month ago; one deleted before we ever saw it, and gone here.
+    pipeline.kombo.update(id, 'hris/employees', held!.id, { remote_deleted_at: longAgo });
+    pipeline.kombo.update(id, 'hris/employees', neverHeld!.id, { remote_deleted_at: longAgo });
+    await pipeline.dynamo.documents.send(
+      new DeleteCommand({ TableName: RECORDS_TABLE, Key: { pk: recordPartition(id, 'hris/employees'), sk: neverHeld!.id } }),
+    );
+
+    for (let run = 0; run < 2; run++) {
+      await fullSyncOf(id, 'hris/employees');
+      await pipeline.runWorker();
+      const stored = await pipeline.storedRecords(id, 'hris/employees');
+      expect(stored.map((item) => [item.id, item.data_encoding]).sort()).toEqual(
+        [[held!.id, 'tombstone'], [kept!.id, 'map']].sort(),
+      );
+    }
+    expect(await lastRun(id, 'hris/employees')).toMatchObject({ swept: 0, tombstoned: 0 });
   });
 
   it('asks Kombo for each candidate by id before sweeping: a record the walk missed is kept', async () => {

@@ -73,6 +73,22 @@ describe('records store (dynalite)', () => {
     expect((await stored())?.data).toMatchObject({ first_name: 'Later' });
   });
 
+  it('with createIfAbsent false, replaces a stored record but creates nothing', async () => {
+    const oldDeletion = (id: string) =>
+      item({ id, changed_at: '2026-09-01T00:00:00.000Z', remote_deleted_at: '2026-09-01T00:00:00.000Z', first_name: 'Long gone' });
+    expect(await store.write(oldDeletion('absent-1'), { markSeen: false, createIfAbsent: false })).toBe('unchanged');
+    expect(await store.write(oldDeletion('absent-2'), { markSeen: true, createIfAbsent: false })).toBe('unchanged');
+    expect(await stored('absent-1')).toBeUndefined();
+    expect(await stored('absent-2')).toBeUndefined();
+
+    await store.write(item({ id: 'held', changed_at: '2026-08-01T00:00:00.000Z' }), { markSeen: false });
+    expect(await store.write(oldDeletion('held'), { markSeen: true, createIfAbsent: false })).toBe('written');
+    expect(await stored('held')).toMatchObject({ data_encoding: 'tombstone', remote_deleted_at: '2026-09-01T00:00:00.000Z' });
+    // A stored newer version still wins.
+    await store.write(item({ id: 'newer', changed_at: '2026-10-01T00:00:00.000Z' }), { markSeen: false });
+    expect(await store.write(oldDeletion('newer'), { markSeen: false, createIfAbsent: false })).toBe('stale');
+  });
+
   it('turns a deleted record into a tombstone without data, with a TTL', async () => {
     const tombstone = item({ changed_at: '2026-11-03T00:00:00.000Z', remote_deleted_at: '2026-11-03T00:00:00.000Z', first_name: 'Gone' });
     expect(await store.write(tombstone, { markSeen: false })).toBe('written');

@@ -30,16 +30,17 @@ export class DynamoRecordStore implements RecordStore {
     private readonly tableName: string,
   ) {}
 
-  async write(item: RecordItem, options: { markSeen: boolean }): Promise<WriteOutcome> {
+  async write(item: RecordItem, options: { markSeen: boolean; createIfAbsent?: boolean }): Promise<WriteOutcome> {
     const key = { pk: item.pk, sk: item.sk };
     const same = { ':changed_at': item.changed_at, ':data_hash': item.data_hash };
+    const createIfAbsent = options.createIfAbsent ?? true;
+    const newer = 'changed_at < :changed_at OR (changed_at = :changed_at AND data_hash <> :data_hash)';
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: item,
-          ConditionExpression:
-            'attribute_not_exists(pk) OR changed_at < :changed_at OR (changed_at = :changed_at AND data_hash <> :data_hash)',
+          ConditionExpression: createIfAbsent ? `attribute_not_exists(pk) OR ${newer}` : `attribute_exists(pk) AND (${newer})`,
           ExpressionAttributeValues: same,
         }),
       );
@@ -52,15 +53,17 @@ export class DynamoRecordStore implements RecordStore {
       const stored = await this.client.send(
         new GetCommand({ TableName: this.tableName, Key: key, ProjectionExpression: 'changed_at, data_hash', ConsistentRead: true }),
       );
+      if (!stored.Item && !createIfAbsent) return 'unchanged';
       const unchanged = stored.Item?.changed_at === item.changed_at && stored.Item?.data_hash === item.data_hash;
       return unchanged ? 'unchanged' : 'stale';
     }
     // A full walk marks every record it saw, so the sweep after it spares them.
     const unchanged = 'changed_at = :changed_at AND data_hash = :data_hash';
     if (await this.markSeen(key, item.synced_at, unchanged, same)) return 'unchanged';
-    // Gone meanwhile (TTL or purge) leaves nothing to mark; the write was refused as stale either way.
-    await this.markSeen(key, item.synced_at, 'attribute_exists(pk)', {});
-    return 'stale';
+    // Gone meanwhile (TTL or purge) leaves nothing to mark; the write was refused as stale either way,
+    // unless it was never to create an item.
+    const stored = await this.markSeen(key, item.synced_at, 'attribute_exists(pk)', {});
+    return stored || createIfAbsent ? 'stale' : 'unchanged';
   }
 
   /** Sets `synced_at` if the condition holds; false if it did not. */

@@ -14,7 +14,7 @@ import { mapWithConcurrency } from './concurrency';
 import { RESOURCE_CATALOGUE } from '../kombo/catalogue';
 import { continuationOf, type PurgeJob, type SyncJob, type WalkJob } from './job';
 import type { JobQueue, RecordStore, StateStore, SweepProgress, Walk, WalkCounts } from './ports';
-import { toRecordItem } from './record-item';
+import { isExpiredDeletion, toRecordItem } from './record-item';
 
 /** The part of the Kombo client the engine uses. */
 export interface PageSource {
@@ -307,11 +307,12 @@ export class SyncEngine {
     const now = this.now();
     const pageCounts = emptyCounts();
     await mapWithConcurrency(records, this.settings.writeConcurrency, async (record) => {
-      const item = toRecordItem(walk.integrationId, walk.resource, record, {
-        now,
-        tombstoneTtlSeconds: this.settings.tombstoneTtlSeconds,
+      const itemOptions = { now, tombstoneTtlSeconds: this.settings.tombstoneTtlSeconds };
+      const item = toRecordItem(walk.integrationId, walk.resource, record, itemOptions);
+      const outcome = await this.deps.records.write(item, {
+        markSeen: walk.kind !== 'delta',
+        createIfAbsent: !isExpiredDeletion(item, itemOptions),
       });
-      const outcome = await this.deps.records.write(item, { markSeen: walk.kind !== 'delta' });
       pageCounts[outcome]++;
       if (outcome !== 'written') return;
       if (item.data_encoding === 'tombstone') pageCounts.tombstoned++;

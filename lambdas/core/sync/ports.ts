@@ -25,9 +25,10 @@ export interface ScanPage<T> {
 export interface RecordStore {
   /**
    * Stores the item unless the stored one has a later `changed_at`, or the same one and the same
-   * content. With `markSeen`, a refused write still records that the walk saw the record.
+   * content. With `markSeen`, a refused write still records that the walk saw the record. With
+   * `createIfAbsent: false` the item only replaces a stored one; nothing stored counts as unchanged.
    */
-  write(item: RecordItem, options: { markSeen: boolean }): Promise<WriteOutcome>;
+  write(item: RecordItem, options: { markSeen: boolean; createIfAbsent?: boolean }): Promise<WriteOutcome>;
   /** Counts live (not tombstoned) items, and those among them last synced before `before`. */
   countSweepCandidates(
     partition: { integrationId: string; resource: string },

@@ -42,6 +42,15 @@ export interface RecordItemOptions {
   readonly tombstoneTtlSeconds: number;
 }
 
+/**
+ * A deletion older than the tombstone TTL: its tombstone would already have expired. Kombo keeps
+ * returning such records to `include_deleted=true`, so creating one would bring it back after every
+ * expiry; it only replaces a record we still hold.
+ */
+export function isExpiredDeletion(item: RecordItem, options: RecordItemOptions): boolean {
+  return item.remote_deleted_at !== null && Date.parse(item.remote_deleted_at) <= options.now.getTime() - options.tombstoneTtlSeconds * 1000;
+}
+
 export function normaliseTimestamp(value: string): string {
   return new Date(value).toISOString();
 }
