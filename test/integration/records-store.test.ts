@@ -115,6 +115,17 @@ describe('records store (dynalite)', () => {
     expect((await stored('huge'))?.data).toBeUndefined();
   });
 
+  it('measures a record by DynamoDB\'s item size, not its JSON: many small numbers are stored compressed', async () => {
+    // 300 KB of JSON, but 1 byte per element plus 2 per number makes 450 KB in DynamoDB: over the item limit.
+    const scores = Array.from({ length: 150_000 }, (_, n) => n % 10);
+    const record = { id: 'scores', changed_at: '2026-11-01T00:00:00.000Z', scores };
+    expect(Buffer.byteLength(JSON.stringify(record))).toBeLessThan(MAX_INLINE_DATA_BYTES);
+    expect(await store.write(item(record), { markSeen: false })).toBe('written');
+    const saved = await stored('scores');
+    expect(saved?.data_encoding).toBe('gzip');
+    expect(JSON.parse(gunzipSync(saved?.data_gzip as Uint8Array).toString('utf8')).scores).toEqual(scores);
+  });
+
   it('stores a record with a number DynamoDB cannot hold exactly compressed, instead of failing the page', async () => {
     expect(await store.write(item({ id: 'bignum', salary: 2 ** 60, tiny: 1e-200, fine: 12.5 }), { markSeen: false })).toBe('written');
     const saved = await stored('bignum');

@@ -83,7 +83,8 @@ export function toRecordItem(
     };
   }
   const bytes = Buffer.byteLength(json);
-  if (bytes <= MAX_INLINE_DATA_BYTES && fitsDynamoMap(record, 0)) {
+  const mapBytes = dynamoMapBytes(record, 0);
+  if (mapBytes !== undefined && mapBytes <= MAX_INLINE_DATA_BYTES) {
     return { ...common, data: record, data_encoding: 'map' };
   }
   const compressed = gzipSync(json);
@@ -94,17 +95,33 @@ export function toRecordItem(
 }
 
 /**
- * False when DynamoDB (or the SDK's marshalling) would refuse the value as a map: nested deeper than
- * it allows, or holding a number it cannot store exactly (an integer beyond 2^53, or outside
- * DynamoDB's range). Such a record is stored as gzip of its JSON instead.
+ * The size DynamoDB counts for the value, by its documented rules (JSON's size is not it: a list of
+ * small numbers takes half again as much). Undefined when DynamoDB (or the SDK's marshalling) would
+ * refuse the value as a map: nested deeper than it allows, or holding a number it cannot store
+ * exactly (an integer beyond 2^53, or outside DynamoDB's range). Such a record is stored as gzip.
  */
-function fitsDynamoMap(value: unknown, level: number): boolean {
+function dynamoMapBytes(value: unknown, level: number): number | undefined {
   if (typeof value === 'number') {
     const magnitude = Math.abs(value);
-    if (Number.isInteger(value) && !Number.isSafeInteger(value)) return false;
-    return magnitude === 0 || (magnitude >= 1e-130 && magnitude < 1e126);
+    if (Number.isInteger(value) && !Number.isSafeInteger(value)) return undefined;
+    if (magnitude !== 0 && (magnitude < 1e-130 || magnitude >= 1e126)) return undefined;
+    return numberBytes(magnitude);
   }
-  if (value === null || typeof value !== 'object') return true;
-  if (level >= MAX_MAP_DEPTH) return false;
-  return Object.values(value).every((child) => fitsDynamoMap(child, level + 1));
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (value === null || typeof value !== 'object') return 1;
+  if (level >= MAX_MAP_DEPTH) return undefined;
+  // A list or map: 3 bytes, and 1 more per element; a map's keys count as strings.
+  let total = 3;
+  for (const [key, child] of Object.entries(value)) {
+    const childBytes = dynamoMapBytes(child, level + 1);
+    if (childBytes === undefined) return undefined;
+    total += 1 + childBytes + (Array.isArray(value) ? 0 : Buffer.byteLength(key));
+  }
+  return total;
+}
+
+/** 1 byte per two significant digits, plus 1. */
+function numberBytes(magnitude: number): number {
+  const digits = magnitude.toExponential().replace(/e.*$/, '').replace('.', '').length;
+  return Math.ceil(digits / 2) + 1;
 }
