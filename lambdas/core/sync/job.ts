@@ -25,13 +25,15 @@ export const deltaJobSchema = z.object({
   requestedAt: z.number().int().positive().optional(),
 });
 
+const MAX_RUN_ID_LENGTH = 100;
+
 /** A full walk: no `updated_after`, then the sweep of what vanished upstream. */
 export const fullJobSchema = z.object({
   v: z.literal(1),
   kind: z.literal('full'),
   integrationId: z.string().min(1),
   resource: resourceName,
-  runId: z.string().min(1).max(100),
+  runId: z.string().min(1).max(MAX_RUN_ID_LENGTH),
   /** The operator's word that the sweep may remove more than the brake allows. */
   forceSweep: z.boolean().optional(),
   requestedAt: z.number().int().positive().optional(),
@@ -93,7 +95,9 @@ export function continuationOf(job: SyncJob, requestedAt: number, deduplicationI
   };
 }
 
-export function fullJob(integrationId: string, resource: string, runId: string, forceSweep = false): QueuedJob {
+export function fullJob(integrationId: string, resource: string, anyRunId: string, forceSweep = false): QueuedJob {
+  // Run ids come from outside (Kombo's event ids, the schedule's time); one too long for the job is hashed.
+  const runId = anyRunId.length <= MAX_RUN_ID_LENGTH ? anyRunId : createHash('sha256').update(anyRunId).digest('hex');
   const job: FullJob = { v: 1, kind: 'full', integrationId, resource, runId, ...(forceSweep ? { forceSweep } : {}) };
   return { job, groupId: jobGroupId(job), deduplicationId: sqsSafeId(`full#${integrationId}#${runId}#${resource}`) };
 }
