@@ -1,5 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KomboUnavailableError } from '../../lambdas/core/kombo/errors';
 import type { KomboRecord } from '../../lambdas/core/kombo/responses';
 import { DynamoRecordStore } from '../../lambdas/core/store/records-store';
 import { DynamoRegistry } from '../../lambdas/core/store/registry-store';
@@ -50,7 +51,7 @@ const items = async (table: string, pk: string) =>
  * Runs `job` with an engine whose stores call `deleteNow` once, at the moment `when` names; `deleteNow`
  * marks the integration deleted (as the webhook does) and runs its whole purge to the end.
  */
-async function walkWithDeletion(integrationId: string, job: WalkJob, when: 'writing-first-page' | 'completing-walk') {
+async function walkWithDeletion(integrationId: string, job: WalkJob, when: 'writing-first-page' | 'completing-walk' | 'kombo-failing') {
   const records = new DynamoRecordStore(dynamo.documents, RECORDS);
   const state = new DynamoStateStore(dynamo.documents, STATE);
   const telemetry = new RecordingTelemetry();
@@ -75,8 +76,15 @@ async function walkWithDeletion(integrationId: string, job: WalkJob, when: 'writ
       return state.completeWalk(...args);
     },
   });
+  // Kombo answers a request for the deleted integration with an error, the walk records it as the resource's last error.
+  const failingKombo: PageSource = {
+    async *pages() {
+      await deleteNow();
+      throw new KomboUnavailableError('hris/employees: Kombo answered 503', 'PLATFORM.UNKNOWN_ERROR', 503);
+    },
+  };
   engine = new SyncEngine(
-    { kombo: twoPages, records: racingRecords, state: racingState, queue: { send: async () => undefined }, telemetry },
+    { kombo: when === 'kombo-failing' ? failingKombo : twoPages, records: racingRecords, state: racingState, queue: { send: async () => undefined }, telemetry },
     { ...DEFAULT_ENGINE_SETTINGS, coalesceWindowMs: 0 },
   );
   const result = await engine.run({ job, requestedAt: Date.now() - 1_000 }, { remainingMs: () => 300_000 });
@@ -101,6 +109,14 @@ describe('an integration deleted while one of its walks runs', () => {
     expect(deletedDuringWalk).toBe(true);
     expect(result).toEqual({ outcome: 'skipped', reason: 'integration-deleted' });
     expect(await items(RECORDS, recordPartition(id, RESOURCE))).toEqual([]);
+    expect((await items(STATE, statePartition(id))).map((item) => item.sk)).toEqual(['meta']);
+  });
+
+  it('purged while Kombo answers the walk with an error: the recorded failure does not outlive the purge', async () => {
+    const id = 'personio:deleted-while-failing';
+    const { result, deletedDuringWalk } = await walkWithDeletion(id, { v: 1, kind: 'delta', integrationId: id, resource: RESOURCE }, 'kombo-failing');
+    expect(deletedDuringWalk).toBe(true);
+    expect(result).toEqual({ outcome: 'skipped', reason: 'integration-deleted' });
     expect((await items(STATE, statePartition(id))).map((item) => item.sk)).toEqual(['meta']);
   });
 });

@@ -184,14 +184,18 @@ export class SyncEngine {
           await this.stopIfDeleted(walk, []);
         }
       } catch (error) {
-        if (error instanceof IntegrationDeletedError) {
-          telemetry.info('walk stopped: the integration was deleted meanwhile', context);
-          telemetry.count('JobDroppedIntegrationDeleted');
-          return { outcome: 'skipped', reason: 'integration-deleted' };
+        try {
+          if (!(error instanceof IntegrationDeletedError)) {
+            const skipped = await this.handleKomboError(error, walk, progress.pages, context);
+            if (skipped === 'continue') return this.continueLater(runnable, walkStep(walk), progress);
+            return skipped;
+          }
+        } catch (failure) {
+          if (!(failure instanceof IntegrationDeletedError)) throw failure;
         }
-        const skipped = await this.handleKomboError(error, walk, progress.pages, context);
-        if (skipped === 'continue') return this.continueLater(runnable, walkStep(walk), progress);
-        return skipped;
+        telemetry.info('walk stopped: the integration was deleted meanwhile', context);
+        telemetry.count('JobDroppedIntegrationDeleted');
+        return { outcome: 'skipped', reason: 'integration-deleted' };
       }
       if (status === 'out-of-time') return this.continueLater(runnable, walkStep(walk), progress);
 
@@ -366,6 +370,12 @@ export class SyncEngine {
     await records.remove({ integrationId: walk.integrationId, resource: walk.resource }, writtenIds);
     await state.forgetResource(walk.integrationId, walk.resource, walk.runId);
     throw new IntegrationDeletedError();
+  }
+
+  /** The failure goes into the resource's cursor item, which must not outlive a purge either. */
+  private async recordFailure(walk: Walk, failure: { at: string; code: string | null; message: string }): Promise<void> {
+    await this.deps.state.recordFailure(walk.integrationId, walk.resource, failure);
+    await this.stopIfDeleted(walk, []);
   }
 
   /** True when a step may start now: the first of an invocation always may, so each one makes progress. */
@@ -552,14 +562,14 @@ export class SyncEngine {
       return { outcome: 'skipped', reason: 'integration-unavailable' };
     }
     if (error instanceof KomboSetupPendingError || error instanceof KomboResourceUnavailableError) {
-      await state.recordFailure(walk.integrationId, walk.resource, failure);
+      await this.recordFailure(walk, failure);
       await state.discardWalk(walk.integrationId, walk.resource);
       const pending = error instanceof KomboSetupPendingError;
       telemetry.info(pending ? 'integration setup sync pending; Kombo sends data-changed when done' : 'resource not available for this integration', fields);
       telemetry.count(pending ? 'JobSkippedSetupPending' : 'JobSkippedResourceUnavailable');
       return { outcome: 'skipped', reason: pending ? 'integration-setup-pending' : 'resource-unavailable' };
     }
-    await state.recordFailure(walk.integrationId, walk.resource, failure);
+    await this.recordFailure(walk, failure);
     if (error instanceof KomboUnavailableError && pagesThisInvocation > 0) {
       telemetry.warn('Kombo unavailable; continuing from the checkpoint in a new invocation', fields);
       return 'continue';
