@@ -7,13 +7,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { RecordStore, ScanPage, WriteOutcome } from '../sync/ports';
 import type { RecordItem } from '../sync/record-item';
-import { deleteKeys } from './batch-delete';
+import { deleteKeys, purgePartitionPage } from './batch-delete';
 import { isConditionFailed } from './dynamo-errors';
 import { decodeKey, encodeKey } from './scan-keys';
 import { recordPartition } from './table-keys';
 
 type Partition = { integrationId: string; resource: string };
-const PURGE_PAGE_ITEMS = 500;
 /** Candidates per sweep step, so one step stays short whatever the resource's size. */
 const SWEEP_PAGE_ITEMS = 200;
 /** The `data_hash` of a swept tombstone: matches no record's content. */
@@ -169,20 +168,8 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async purge(partition: Partition, startKey: string | undefined): Promise<ScanPage<{ deleted: number }>> {
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        // A purge must see every write that finished before it looked.
-        ConsistentRead: true,
-        KeyConditionExpression: 'pk = :pk',
-        ProjectionExpression: 'pk, sk',
-        ExpressionAttributeValues: { ':pk': recordPartition(partition.integrationId, partition.resource) },
-        ExclusiveStartKey: decodeKey(startKey),
-        Limit: PURGE_PAGE_ITEMS,
-      }),
-    );
-    const keys = (page.Items ?? []).map((item) => ({ pk: item.pk, sk: item.sk }));
-    await deleteKeys(this.client, this.tableName, keys);
-    return { result: { deleted: keys.length }, nextKey: encodeKey(page.LastEvaluatedKey) };
+    const pk = recordPartition(partition.integrationId, partition.resource);
+    const page = await purgePartitionPage(this.client, this.tableName, pk, { startKey: decodeKey(startKey) });
+    return { result: { deleted: page.deleted }, nextKey: encodeKey(page.lastKey) };
   }
 }

@@ -2,7 +2,6 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -10,12 +9,11 @@ import { z } from 'zod';
 import { walkKindSchema } from '../sync/job';
 import type { IntegrationState, PurgeProgress, ResourceState, StateStore, Walk, WalkSummary } from '../sync/ports';
 import { isConditionFailed } from './dynamo-errors';
-import { deleteKeys } from './batch-delete';
+import { deleteKeys, purgePartitionPage } from './batch-delete';
 import { STATE_META_KEY, TTL_ATTRIBUTE, cursorKey, runKey, statePartition, walkKey } from './table-keys';
 
 /** How long a full run's summary item is kept. */
 const RUN_SUMMARY_TTL_SECONDS = 90 * 24 * 3600;
-const PURGE_PAGE_ITEMS = 500;
 
 /** `resource` is a DynamoDB reserved word. */
 const RESOURCE_NAME = { '#resource': 'resource' };
@@ -158,21 +156,9 @@ export class DynamoStateStore implements StateStore {
   }
 
   async purgeStatePage(integrationId: string): Promise<{ deleted: number; more: boolean }> {
-    const pk = statePartition(integrationId);
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        // A purge must see every write that finished before it looked.
-        ConsistentRead: true,
-        KeyConditionExpression: 'pk = :pk',
-        ProjectionExpression: 'pk, sk',
-        ExpressionAttributeValues: { ':pk': pk },
-        Limit: PURGE_PAGE_ITEMS,
-      }),
-    );
-    const keys = (page.Items ?? []).filter((item) => item.sk !== STATE_META_KEY).map((item) => ({ pk: item.pk, sk: item.sk }));
-    await deleteKeys(this.client, this.tableName, keys);
-    return { deleted: keys.length, more: page.LastEvaluatedKey !== undefined };
+    // Always the first page: what it deleted is gone, and the meta item stays as the deletion marker.
+    const page = await purgePartitionPage(this.client, this.tableName, statePartition(integrationId), { keep: (sk) => sk === STATE_META_KEY });
+    return { deleted: page.deleted, more: page.lastKey !== undefined };
   }
 
   async finishPurge(integrationId: string, at: string): Promise<void> {
