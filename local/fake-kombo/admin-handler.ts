@@ -16,6 +16,7 @@
  *   DELETE /_admin/requests
  *   POST   /_admin/faults                     a Fault
  *   DELETE /_admin/faults
+ *   POST   /_admin/unknown-ids                { answer: 'omit' | 'not-found' | 'input-invalid' }
  *   POST   /_admin/webhooks/data-changed      { url, secret, integrationId, changedModels, eventId? } → delivery
  *   POST   /_admin/webhooks                   { url, secret, type, data, eventId? } → delivery
  */
@@ -25,6 +26,7 @@ import { servedResources } from './generators';
 import { BodyTooLargeError, readBody, sendJson, sendNoContent } from './http';
 import { FakeKomboUsageError } from './store';
 import type { FakeKombo } from './types';
+import { UNKNOWN_IDS_ANSWERS } from './unknown-ids';
 
 export const ADMIN_PREFIX = '/_admin';
 /** Big enough for generous `overrides`, small enough to refuse accidents. */
@@ -63,6 +65,8 @@ const faultInput = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('latency'), ms: z.number().int().min(0).max(600_000), match: faultMatch.optional() }),
   z.strictObject({ kind: z.literal('reject-cursor'), match: faultMatch.optional() }),
 ]);
+
+const unknownIdsInput = z.strictObject({ answer: z.enum(UNKNOWN_IDS_ANSWERS) });
 
 const webhookTarget = { url: z.url({ protocol: /^https?$/ }), secret: nonEmpty, eventId: nonEmpty.optional() };
 const dataChangedInput = z.strictObject({ ...webhookTarget, integrationId: nonEmpty, changedModels: z.array(nonEmpty) });
@@ -147,6 +151,9 @@ async function route(request: IncomingMessage, response: ServerResponse, url: UR
       return sendNoContent(response);
     case 'DELETE /faults':
       fake.clearFaults();
+      return sendNoContent(response);
+    case 'POST /unknown-ids':
+      fake.setUnknownIdsAnswer((await body(unknownIdsInput)).answer);
       return sendNoContent(response);
     case 'POST /webhooks/data-changed':
       return sendJson(response, 200, await fake.sendDataChanged(await body(dataChangedInput)));

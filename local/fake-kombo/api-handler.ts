@@ -1,7 +1,8 @@
 /**
  * `GET /v1/<resource>`: the Kombo list endpoints. Checks run in this order: rate limit (every
  * answer carries the `ratelimit-*` headers), API key, route, injected faults, integration,
- * query, then one page of records.
+ * query, unknown `ids` (only when the `unknownIds` switch says to answer them), then one page
+ * of records.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { apiError, errorBody, plainError, type ApiError } from './api-errors';
@@ -13,7 +14,8 @@ import { parseListQuery } from './list-query';
 import { rateLimitHeaders, type RateLimiter } from './rate-limiter';
 import type { FakeStore } from './store';
 import type { FaultBook } from './faults';
-import type { Fault, RateLimitOptions, RecordedRequest } from './types';
+import type { Fault, RateLimitOptions, RecordedRequest, UnknownIdsAnswer } from './types';
+import { unknownIdsError } from './unknown-ids';
 
 export const API_PREFIX = '/v1/';
 
@@ -25,6 +27,8 @@ export interface ApiDependencies {
   readonly faults: FaultBook;
   readonly clock: () => Date;
   readonly requests: RecordedRequest[];
+  /** Read per request: the switch can change while the fake runs. */
+  unknownIdsAnswer(): UnknownIdsAnswer;
   /** Keeps the response open, unanswered, until the fake closes. */
   hold(response: ServerResponse): void;
   /** Waits `ms`; resolves false instead when the fake closes meanwhile. */
@@ -103,6 +107,14 @@ export async function handleApiRequest(
   const parsed = parseListQuery(url.searchParams, integrationId, requestedResource);
   if (!parsed.ok) return fail(apiError('PLATFORM.INPUT_INVALID', parsed.message));
   const { page, pageNumber, filters } = parsed.query;
+  const answerUnknownIds = deps.unknownIdsAnswer();
+  if (answerUnknownIds !== 'omit' && page.ids) {
+    // Checked on every page, not only the first: every page repeats the filter, and an id can
+    // vanish mid-walk.
+    const unknown = deps.store.countUnknownIds(integrationId, requestedResource, page.ids);
+    const error = unknownIdsError(answerUnknownIds, unknown, page.ids.size);
+    if (error) return fail(error);
+  }
   const found = deps.store.page(integrationId, requestedResource, page);
   const next = found.nextAfterSeq === null ? null : encodeCursor({ afterSeq: found.nextAfterSeq, page: pageNumber + 1, filters });
   answer(200, JSON.stringify({ status: 'success', data: { next, results: found.results } }));

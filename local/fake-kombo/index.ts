@@ -20,7 +20,8 @@ import { randomKomboId } from './ids';
 import { recordRandom, streamKeys } from './random';
 import { RateLimiter } from './rate-limiter';
 import { FakeStore, FakeKomboUsageError } from './store';
-import type { FakeKombo, FakeKomboOptions, RecordedRequest } from './types';
+import type { FakeKombo, FakeKomboOptions, RecordedRequest, UnknownIdsAnswer } from './types';
+import { assertUnknownIdsAnswer } from './unknown-ids';
 import { deliverWebhook } from './webhooks';
 
 export type * from './types';
@@ -35,6 +36,7 @@ export async function startFakeKombo(options: FakeKomboOptions = {}): Promise<Fa
   const seed = options.seed ?? 1;
   const clock = options.clock ?? (() => new Date());
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+  let unknownIdsAnswer: UnknownIdsAnswer = assertUnknownIdsAnswer(options.unknownIds ?? 'omit');
   const store = new FakeStore(seed, clock);
   const faults = new FaultBook();
   const requests: RecordedRequest[] = [];
@@ -51,6 +53,7 @@ export async function startFakeKombo(options: FakeKomboOptions = {}): Promise<Fa
     faults,
     clock,
     requests,
+    unknownIdsAnswer: () => unknownIdsAnswer,
     hold(response) {
       held.add(response);
       response.on('close', () => held.delete(response));
@@ -118,6 +121,9 @@ export async function startFakeKombo(options: FakeKomboOptions = {}): Promise<Fa
     resetRequests: () => void requests.splice(0),
     injectFault: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),
+    setUnknownIdsAnswer(answer) {
+      unknownIdsAnswer = assertUnknownIdsAnswer(answer);
+    },
     async sendDataChanged(input) {
       const integration = store.findIntegration(input.integrationId);
       if (!integration) throw new FakeKomboUsageError(`unknown integration ${input.integrationId}`, 'not-found');

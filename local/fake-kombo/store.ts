@@ -150,6 +150,17 @@ export class FakeStore {
     return visible.map((row) => row.record);
   }
 
+  /** How many of `ids` have no record here; soft-deleted records count as known, vanished ones not. */
+  countUnknownIds(integrationId: string, resource: string, ids: ReadonlySet<string>): number {
+    const table = this.table(integrationId, resource);
+    let unknown = 0;
+    for (const id of ids) {
+      const seq = table.seqById.get(id);
+      if (seq === undefined || table.rows[seq - 1].vanished) unknown++;
+    }
+    return unknown;
+  }
+
   page(integrationId: string, resource: string, request: PageRequest): Page {
     const rows = this.table(integrationId, resource).rows;
     const results: FakeRecord[] = [];

@@ -80,6 +80,13 @@ export type Fault =
   /** Answers 400 PLATFORM.INPUT_INVALID to a request that carries a cursor. */
   | { readonly kind: 'reject-cursor'; readonly match?: FaultMatch };
 
+/**
+ * How a list filtered by `ids` answers when an id is unknown. Kombo's current spec says nothing
+ * (the fake omits them, `omit`); an older doc version says 404 (`not-found`); `input-invalid`
+ * (400) covers an API that treats it as bad input. A sync must cope with all three.
+ */
+export type UnknownIdsAnswer = 'omit' | 'not-found' | 'input-invalid';
+
 export interface RateLimitOptions {
   readonly limit: number;
   readonly windowMs: number;
@@ -98,6 +105,8 @@ export interface FakeKomboOptions {
   readonly host?: string;
   /** Default 0 (any free port). */
   readonly port?: number;
+  /** Answer to a list whose `ids` filter names unknown ids; default `omit`. See `UnknownIdsAnswer`. */
+  readonly unknownIds?: UnknownIdsAnswer;
 }
 
 export interface WebhookDelivery {
@@ -156,6 +165,12 @@ export interface FakeKombo {
 
   injectFault(fault: Fault): void;
   clearFaults(): void;
+
+  /**
+   * Switches how a list filtered by `ids` answers unknown ids, from the next request on. A
+   * soft-deleted record is known; a vanished one is unknown.
+   */
+  setUnknownIdsAnswer(answer: UnknownIdsAnswer): void;
 
   sendDataChanged(input: DataChangedInput): Promise<WebhookDelivery>;
   sendWebhook(input: WebhookInput): Promise<WebhookDelivery>;
