@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { KOMBO_API_URLS } from './kombo/client';
 import { RESOURCE_CATALOGUE, resourceDefinition } from './kombo/catalogue';
-import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './sync/engine';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './sync/settings';
 import type { SecretOverrides } from './secrets';
 
 /**
@@ -165,6 +165,8 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
       INTEGRATION_RECHECK_MINUTES: positiveNumber(DEFAULT_ENGINE_SETTINGS.integrationRecheckMs / 60_000),
       COALESCE_WINDOW_SECONDS: nonNegativeNumber(DEFAULT_ENGINE_SETTINGS.coalesceWindowMs / 1000),
       SWEEP_BRAKE_PERCENT: positiveNumber(DEFAULT_ENGINE_SETTINGS.sweepBrakeShare * 100),
+      SWEEP_BRAKE_MIN_RECORDS: nonNegativeNumber(DEFAULT_ENGINE_SETTINGS.sweepBrakeMinRecords),
+      WALK_ABANDON_AFTER_FAILURES: positiveNumber(DEFAULT_ENGINE_SETTINGS.abandonAfterFailures),
     },
     env,
   );
@@ -189,6 +191,10 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
       maxPages: DEFAULT_ENGINE_SETTINGS.maxPages,
       coalesceWindowMs: values.COALESCE_WINDOW_SECONDS * 1000,
       sweepBrakeShare: values.SWEEP_BRAKE_PERCENT / 100,
+      sweepBrakeMinRecords: Math.floor(values.SWEEP_BRAKE_MIN_RECORDS),
+      abandonAfterFailures: Math.max(1, Math.floor(values.WALK_ABANDON_AFTER_FAILURES)),
+      throttleBackoffMs: DEFAULT_ENGINE_SETTINGS.throttleBackoffMs,
+      maxThrottleBackoffMs: DEFAULT_ENGINE_SETTINGS.maxThrottleBackoffMs,
     },
   };
 }

@@ -1,20 +1,19 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import { jobPlanningConfig } from '../core/config';
 import { describeIssues } from '../core/kombo/webhook-events';
 import { logger, metrics, telemetry } from '../core/observability';
 import { onDemandRequestSchema, planOnDemandFullSync, planWeeklyFullSync, type PlanResult } from '../core/plan/full-sync-plan';
 import { SqsJobQueue } from '../core/store/job-queue';
+import { dynamoDocumentClient } from '../core/store/dynamo-client';
 import { DynamoRegistry } from '../core/store/registry-store';
 
 // Built once per container.
 const config = jobPlanningConfig();
 const deps = {
-  registry: new DynamoRegistry(DynamoDBDocumentClient.from(new DynamoDBClient({})), config.stateTable),
+  registry: new DynamoRegistry(dynamoDocumentClient(), config.stateTable),
   queue: new SqsJobQueue(new SQSClient({ useQueueUrlAsEndpoint: false }), config.queueUrl),
   syncResources: config.syncResources,
   telemetry,

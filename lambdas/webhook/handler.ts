@@ -1,9 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { webhookConfig } from '../core/config';
@@ -11,6 +9,7 @@ import { receiveWebhook } from '../core/ingest/receive-webhook';
 import { logger, metrics, telemetry } from '../core/observability';
 import { CachedSecrets } from '../core/secrets';
 import { SqsJobQueue } from '../core/store/job-queue';
+import { dynamoDocumentClient } from '../core/store/dynamo-client';
 import { DynamoRegistry } from '../core/store/registry-store';
 import { secretsManagerLoader } from '../core/store/secrets-manager';
 
@@ -24,7 +23,7 @@ const secrets = new CachedSecrets(
 // identical in AWS, and it lets local SQS servers whose queue URLs name unresolvable hosts work.
 const queue = new SqsJobQueue(new SQSClient({ useQueueUrlAsEndpoint: false }), config.queueUrl);
 const registry = new DynamoRegistry(
-  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+  dynamoDocumentClient(),
   config.stateTable,
 );
 

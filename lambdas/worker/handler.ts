@@ -1,9 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { workerConfig } from '../core/config';
@@ -11,12 +9,13 @@ import { KomboClient } from '../core/kombo/client';
 import { logger, metrics, telemetry } from '../core/observability';
 import { CachedSecrets } from '../core/secrets';
 import { sqsDeadLetter } from '../core/store/dead-letter';
+import { dynamoDocumentClient } from '../core/store/dynamo-client';
 import { SqsJobQueue } from '../core/store/job-queue';
 import { DynamoRecordStore } from '../core/store/records-store';
 import { secretsManagerLoader } from '../core/store/secrets-manager';
 import { DynamoStateStore } from '../core/store/state-store';
 import { processBatch } from '../core/sync/batch';
-import { SyncEngine } from '../core/sync/engine';
+import { createJobRunner } from '../core/sync/job-runner';
 
 // Built once per container.
 const config = workerConfig();
@@ -24,11 +23,9 @@ const secrets = new CachedSecrets(
   config.secrets.secretArn ? secretsManagerLoader(new SecretsManagerClient({}), config.secrets.secretArn) : undefined,
   config.secrets.overrides,
 );
-const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-  marshallOptions: { removeUndefinedValues: true },
-});
+const dynamo = dynamoDocumentClient();
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-const engine = new SyncEngine(
+const engine = createJobRunner(
   {
     kombo: new KomboClient({
       baseUrl: config.komboApiUrl,

@@ -211,7 +211,7 @@ describe('full sync and sweep', () => {
     // While the walk waits for Kombo, a delta (say) writes the record anew.
     const store = new DynamoRecordStore(pipeline.dynamo.documents, RECORDS_TABLE);
     const rewritten = toRecordItem(id, 'hris/employees', { ...late!, changed_at: new Date().toISOString(), first_name: 'Late' }, { now: new Date(), tombstoneTtlSeconds: 60 });
-    expect(await store.write(rewritten, { markSeen: false })).toBe('written');
+    expect(await store.write(rewritten, { markSeen: false })).toEqual({ outcome: 'written' });
     await running;
 
     const item = (await pipeline.storedRecords(id, 'hris/employees')).find((stored) => stored.id === late!.id);

@@ -6,9 +6,10 @@ import { DynamoRecordStore } from '../../lambdas/core/store/records-store';
 import { DynamoRegistry } from '../../lambdas/core/store/registry-store';
 import { DynamoStateStore } from '../../lambdas/core/store/state-store';
 import { recordPartition, statePartition } from '../../lambdas/core/store/table-keys';
-import { DEFAULT_ENGINE_SETTINGS, SyncEngine, type PageSource } from '../../lambdas/core/sync/engine';
+import { createJobRunner, type JobRunner } from '../../lambdas/core/sync/job-runner';
+import { DEFAULT_ENGINE_SETTINGS } from '../../lambdas/core/sync/settings';
 import type { WalkJob } from '../../lambdas/core/sync/job';
-import type { RecordStore, StateStore } from '../../lambdas/core/sync/ports';
+import type { PageSource, RecordStore, StateStore } from '../../lambdas/core/sync/ports';
 import { startLocalDynamo, type LocalDynamo } from '../../local/aws/dynamo-server';
 import { RecordingTelemetry } from '../support/recording-telemetry';
 
@@ -51,11 +52,12 @@ const items = async (table: string, pk: string) =>
  * Runs `job` with an engine whose stores call `deleteNow` once, at the moment `when` names; `deleteNow`
  * marks the integration deleted (as the webhook does) and runs its whole purge to the end.
  */
-async function walkWithDeletion(integrationId: string, job: WalkJob, when: 'writing-first-page' | 'completing-walk' | 'kombo-failing') {
+async function walkWithDeletion(integrationId: string, job: WalkJob, when: 'writing-first-page' | 'failing-first-page' | 'completing-walk' | 'kombo-failing') {
   const records = new DynamoRecordStore(dynamo.documents, RECORDS);
   const state = new DynamoStateStore(dynamo.documents, STATE);
   const telemetry = new RecordingTelemetry();
-  let engine: SyncEngine;
+  let engine: JobRunner;
+  let writes = 0;
   let deleted = false;
   const deleteNow = async () => {
     if (deleted) return;
@@ -66,7 +68,9 @@ async function walkWithDeletion(integrationId: string, job: WalkJob, when: 'writ
   };
   const racingRecords: RecordStore = Object.assign(Object.create(records) as RecordStore, {
     write: async (...args: Parameters<RecordStore['write']>) => {
-      if (when === 'writing-first-page') await deleteNow();
+      if (when === 'writing-first-page' || when === 'failing-first-page') await deleteNow();
+      // The page fails on its third write, after the purge has passed the first two.
+      if (when === 'failing-first-page' && ++writes === 3) throw new Error('DynamoDB: InternalServerError');
       return records.write(...args);
     },
   });
@@ -83,7 +87,7 @@ async function walkWithDeletion(integrationId: string, job: WalkJob, when: 'writ
       throw new KomboUnavailableError('hris/employees: Kombo answered 503', 'PLATFORM.UNKNOWN_ERROR', 503);
     },
   };
-  engine = new SyncEngine(
+  engine = createJobRunner(
     { kombo: when === 'kombo-failing' ? failingKombo : twoPages, records: racingRecords, state: racingState, queue: { send: async () => undefined }, telemetry },
     { ...DEFAULT_ENGINE_SETTINGS, coalesceWindowMs: 0 },
   );
@@ -98,6 +102,15 @@ describe('an integration deleted while one of its walks runs', () => {
     expect(deletedDuringWalk).toBe(true);
     expect(result).toEqual({ outcome: 'skipped', reason: 'integration-deleted' });
     expect(telemetry.counted('JobDroppedIntegrationDeleted')).toBe(1);
+    expect(await items(RECORDS, recordPartition(id, RESOURCE))).toEqual([]);
+    expect((await items(STATE, statePartition(id))).map((item) => item.sk)).toEqual(['meta']);
+  });
+
+  it('purged while a page fails: what the failed page wrote is taken back too', async () => {
+    const id = 'personio:deleted-while-page-fails';
+    const { result, deletedDuringWalk } = await walkWithDeletion(id, { v: 1, kind: 'delta', integrationId: id, resource: RESOURCE }, 'failing-first-page');
+    expect(deletedDuringWalk).toBe(true);
+    expect(result).toEqual({ outcome: 'skipped', reason: 'integration-deleted' });
     expect(await items(RECORDS, recordPartition(id, RESOURCE))).toEqual([]);
     expect((await items(STATE, statePartition(id))).map((item) => item.sk)).toEqual(['meta']);
   });

@@ -165,17 +165,26 @@ describe('worker recovery', () => {
 });
 
 describe('worker limits', () => {
-  it('fails a walk whose cursors Kombo keeps rejecting, instead of restarting forever; SQS dead-letters it', async () => {
+  it('abandons a walk whose cursors Kombo keeps rejecting after 3 jobs, instead of restarting forever or dead-lettering', async () => {
     const id = integration('personio:cursor-loop');
     pipeline.kombo.seed(id, 'hris/groups', 600);
     pipeline.kombo.injectFault({ kind: 'reject-cursor', match: { integrationId: id, times: Number.POSITIVE_INFINITY } });
     await sendJob(id, 'hris/groups', 'loop-1');
     const invocations = await pipeline.runWorker({ maxInvocations: 20 });
     pipeline.kombo.clearFaults();
-    expect(invocations).toHaveLength(5);
-    expect(invocations.every((report) => report.failed === 1)).toBe(true);
+    // Two failed deliveries keep the checkpoint; the third abandons it and acknowledges the job.
+    expect(invocations.map((report) => report.failed)).toEqual([1, 1, 0]);
     const { drainQueue } = await import('../../local/aws/drain-queue');
-    const dead = await drainQueue(pipeline.sqs.client, pipeline.deadLetterQueueUrl);
-    expect(dead.map((m) => JSON.parse(m.Body ?? '{}').integrationId)).toContain(id);
+    expect(await drainQueue(pipeline.sqs.client, pipeline.deadLetterQueueUrl)).toEqual([]);
+    const state = await pipeline.stateItems(id);
+    expect(state.find((item) => item.sk === 'walk#hris/groups')).toBeUndefined();
+    const cursor = state.find((item) => item.sk === 'cursor#hris/groups');
+    expect(cursor?.delta_cursor).toBeUndefined();
+    expect(cursor?.last_error).toMatchObject({ message: expect.stringContaining('rejected a cursor again') });
+
+    // The next delta re-reads from the (unmoved) cursor and completes.
+    await sendJob(id, 'hris/groups', 'loop-2');
+    await pipeline.runWorker();
+    expect(mirrorOf(await pipeline.storedRecords(id, 'hris/groups'))).toEqual(expectedMirror(pipeline.kombo, id, 'hris/groups'));
   });
 });

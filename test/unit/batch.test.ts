@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { processBatch, type QueueMessage } from '../../lambdas/core/sync/batch';
-import type { JobResult, RunnableJob } from '../../lambdas/core/sync/engine';
+import type { JobResult, RunnableJob } from '../../lambdas/core/sync/outcomes';
 import { jobResource } from '../../lambdas/core/sync/job';
 import { RecordingTelemetry } from '../support/recording-telemetry';
 

@@ -55,9 +55,14 @@ const RETRYABLE_CODES = new Set([
   'REMOTE.RATE_LIMIT_EXCEEDED',
 ]);
 
-/** The code decides first: `SETUP_SYNC_PENDING` came with a 503 until May 2026, and is no reason to retry. */
+const INPUT_INVALID = 'PLATFORM.INPUT_INVALID';
+
+/**
+ * The code decides first: `SETUP_SYNC_PENDING` came with a 503 until May 2026, and is no reason to
+ * retry; nor is input Kombo called invalid.
+ */
 export function isRetryableResponse(status: number, code: string | null): boolean {
-  if (code !== null && (code === 'INTEGRATION.SETUP_SYNC_PENDING' || INTEGRATION_UNAVAILABLE.has(code) || RESOURCE_UNAVAILABLE.has(code))) {
+  if (code !== null && (code === 'INTEGRATION.SETUP_SYNC_PENDING' || code === INPUT_INVALID || INTEGRATION_UNAVAILABLE.has(code) || RESOURCE_UNAVAILABLE.has(code))) {
     return false;
   }
   return status === 429 || status >= 500 || (code !== null && RETRYABLE_CODES.has(code));
@@ -74,7 +79,8 @@ export function classifyErrorResponse(
   if (code === 'INTEGRATION.SETUP_SYNC_PENDING') return new KomboSetupPendingError(text, code, status);
   if (code && INTEGRATION_UNAVAILABLE.has(code)) return new KomboIntegrationUnavailableError(text, code, status);
   if (code && RESOURCE_UNAVAILABLE.has(code)) return new KomboResourceUnavailableError(text, code, status);
-  if (requestHadCursor && status === 400 && (code === 'PLATFORM.INPUT_INVALID' || code === null)) {
+  // By code whatever the status (Kombo has moved codes between statuses); a code-less 400 too.
+  if (requestHadCursor && (code === INPUT_INVALID || (code === null && status === 400))) {
     return new KomboCursorRejectedError(text, code, status);
   }
   return new KomboPermanentError(text, code, status);

@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { QueuedJob } from '../sync/job';
-import { mapWithConcurrency } from '../sync/concurrency';
+import { runPool } from '../sync/concurrency';
 import type { JobQueue } from '../sync/ports';
 
 export class EnqueueError extends Error {
@@ -42,7 +42,12 @@ export class SqsJobQueue implements JobQueue {
   async send(jobs: readonly QueuedJob[]): Promise<void> {
     const batches: QueuedJob[][] = [];
     for (let start = 0; start < jobs.length; start += MAX_BATCH_ENTRIES) batches.push(jobs.slice(start, start + MAX_BATCH_ENTRIES));
-    await mapWithConcurrency(batches, CONCURRENT_BATCHES, (batch) => this.sendBatch(batch));
+    // Every batch already sent settles before a failure is reported (none is left in flight).
+    const outcome = await runPool(batches, CONCURRENT_BATCHES, async (batch) => {
+      await this.sendBatch(batch);
+      return 'next';
+    });
+    if (outcome.status === 'failed') throw outcome.error;
   }
 
   private async sendBatch(batch: readonly QueuedJob[]): Promise<void> {

@@ -5,10 +5,10 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { RecordStore, ScanPage, WriteOutcome } from '../sync/ports';
+import type { RecordStore, ScanPage, WriteOutcome, WriteResult } from '../sync/ports';
 import type { RecordItem } from '../sync/record-item';
 import { deleteKeys, purgePartitionPage } from './batch-delete';
-import { isConditionFailed } from './dynamo-errors';
+import { isConditionFailed, isThrottled, isValidationError } from './dynamo-errors';
 import { decodeKey, encodeKey } from './scan-keys';
 import { recordPartition } from './table-keys';
 
@@ -29,7 +29,17 @@ export class DynamoRecordStore implements RecordStore {
     private readonly tableName: string,
   ) {}
 
-  async write(item: RecordItem, options: { markSeen: boolean; createIfAbsent?: boolean }): Promise<WriteOutcome> {
+  async write(item: RecordItem, options: { markSeen: boolean; createIfAbsent?: boolean }): Promise<WriteResult> {
+    try {
+      return { outcome: await this.conditionalWrite(item, options) };
+    } catch (error) {
+      if (isValidationError(error)) return { outcome: 'rejected', reason: (error as Error).message.slice(0, 300) };
+      if (isThrottled(error)) return { outcome: 'throttled' };
+      throw error;
+    }
+  }
+
+  private async conditionalWrite(item: RecordItem, options: { markSeen: boolean; createIfAbsent?: boolean }): Promise<WriteOutcome> {
     const key = { pk: item.pk, sk: item.sk };
     const same = { ':changed_at': item.changed_at, ':data_hash': item.data_hash };
     const createIfAbsent = options.createIfAbsent ?? true;

@@ -73,6 +73,8 @@ export class DynamoStateStore implements StateStore {
           restarts: walk.restarts,
           counts: walk.counts,
           sweep: walk.sweep ?? null,
+          throttles: walk.throttles,
+          failure: walk.failure ?? null,
         },
       }),
     );
@@ -276,7 +278,11 @@ const walkItemSchema = z.object({
     stale: z.number(),
     tombstoned: z.number(),
     oversized: z.number(),
+    // Checkpoints written before these existed lack them.
+    rejected: z.number().optional().default(0),
   }),
+  throttles: z.number().int().nonnegative().optional(),
+  failure: z.object({ code: z.string().nullable(), message: z.string(), count: z.number().int().positive() }).nullish(),
 });
 
 /** A checkpoint that does not parse is reported, never guessed at: the walk would resume wrongly. */
@@ -300,5 +306,7 @@ function walkFromItem(integrationId: string, resource: string, item: Record<stri
     restarts: walk.restarts ?? 0,
     counts: walk.counts,
     sweep: walk.sweep ?? undefined,
+    throttles: walk.throttles ?? 0,
+    failure: walk.failure ?? undefined,
   };
 }

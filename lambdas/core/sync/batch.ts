@@ -1,6 +1,6 @@
 import type { Deadline } from '../kombo/client';
 import type { Telemetry } from '../telemetry';
-import type { JobResult, RunnableJob } from './engine';
+import type { JobResult, RunnableJob } from './outcomes';
 import { jobGroupId, jobResource, syncJobSchema, type SyncJob } from './job';
 
 /** One message of a queue batch, as the worker sees it (no SQS types). */
@@ -74,24 +74,29 @@ async function processGroup(group: readonly QueueMessage[], deadline: Deadline, 
 
   for (let index = 0; index < jobs.length; index++) {
     const { runnable, messageIds } = jobs[index] as Coalesced;
-    try {
-      const result = await deps.run(runnable, deadline);
-      deps.telemetry.info('job finished', {
-        ...describeJob(runnable.job),
-        messages: messageIds.length,
-        ...result,
-      });
-    } catch (error) {
+    const result = await runCaught(deps, runnable, deadline);
+    if (result.outcome === 'failed') {
       deps.telemetry.error('job failed; its messages and the later ones of its group will be retried', {
         ...describeJob(runnable.job),
-        reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        code: result.code,
+        reason: result.reason,
       });
       // Counted here, whatever failed (Kombo, DynamoDB, SQS), so the JobsFailed alarm sees every failure.
       deps.telemetry.count('JobsFailed');
       return jobs.slice(index).flatMap((job) => job.messageIds);
     }
+    deps.telemetry.info('job finished', { ...describeJob(runnable.job), messages: messageIds.length, ...result });
   }
   return [];
+}
+
+/** A job that throws (a store or queue outage, a bug) has failed like one that says so. */
+async function runCaught(deps: BatchDependencies, runnable: RunnableJob, deadline: Deadline): Promise<JobResult> {
+  try {
+    return await deps.run(runnable, deadline);
+  } catch (error) {
+    return { outcome: 'failed', code: null, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
 }
 
 /** Message `index` could not be handled: it, the later messages and the unrun jobs fail. */

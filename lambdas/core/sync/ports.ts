@@ -1,3 +1,4 @@
+import type { Deadline, ListQuery, Page } from '../kombo/client';
 import type { QueuedJob, WalkJob } from './job';
 import type { RecordItem } from './record-item';
 
@@ -15,6 +16,17 @@ export type WriteOutcome =
   /** We already hold newer data (a later `changed_at`); the write was refused. */
   | 'stale';
 
+/**
+ * What a record write came to. DynamoDB's refusals are values, not exceptions: a record DynamoDB
+ * will not take (`rejected`) is the record's problem, and a throttled write (`throttled`, after the
+ * client's own retries) means "later", neither a reason to fail the page.
+ */
+export type WriteResult =
+  | { readonly outcome: WriteOutcome }
+  /** DynamoDB refused the item itself (a ValidationException); `reason` is DynamoDB's message. */
+  | { readonly outcome: 'rejected'; readonly reason: string }
+  | { readonly outcome: 'throttled' };
+
 /** One page of a scan through a resource's stored records, and where the next one starts. */
 export interface ScanPage<T> {
   readonly result: T;
@@ -28,7 +40,7 @@ export interface RecordStore {
    * content. With `markSeen`, a refused write still records that the walk saw the record. With
    * `createIfAbsent: false` the item only replaces a stored one; nothing stored counts as unchanged.
    */
-  write(item: RecordItem, options: { markSeen: boolean; createIfAbsent?: boolean }): Promise<WriteOutcome>;
+  write(item: RecordItem, options: { markSeen: boolean; createIfAbsent?: boolean }): Promise<WriteResult>;
   /** Counts live (not tombstoned) items, and those among them last synced before `before`. */
   countSweepCandidates(
     partition: { integrationId: string; resource: string },
@@ -64,6 +76,8 @@ export interface WalkCounts {
   tombstoned: number;
   /** Stored compressed or as metadata only because of their size. */
   oversized: number;
+  /** Refused by DynamoDB as they were: stored compressed, as metadata only, or not at all. */
+  rejected: number;
 }
 
 /** The sweep after a full walk: first a count (for the brake), then the tombstoning. */
@@ -97,6 +111,16 @@ export interface Walk {
   counts: WalkCounts;
   /** Full walks, once every page is written. */
   sweep: SweepProgress | undefined;
+  /** Throttled page writes in a row: how long the walk backs off before writing again. */
+  throttles: number;
+  /** The permanent failure this checkpoint last ended in, and how many jobs in a row ended so. */
+  failure: WalkFailure | undefined;
+}
+
+export interface WalkFailure {
+  readonly code: string | null;
+  readonly message: string;
+  readonly count: number;
 }
 
 export interface ResourceState {
@@ -151,6 +175,14 @@ export interface StateStore {
   purgeStatePage(integrationId: string): Promise<{ deleted: number; more: boolean }>;
   /** Ends a purge: the `meta` item keeps only the deletion marker. */
   finishPurge(integrationId: string, at: string): Promise<void>;
+}
+
+/** The part of the Kombo client the engine uses. */
+export interface PageSource {
+  pages(
+    query: ListQuery,
+    options: { deadline: Deadline; startCursor?: string | undefined; maxPages?: number },
+  ): AsyncGenerator<Page & { cursor: string | undefined }>;
 }
 
 /** Where jobs go: the sync-jobs queue. */

@@ -11,6 +11,8 @@ import { TTL_ATTRIBUTE, recordPartition } from '../store/table-keys';
 export const MAX_INLINE_DATA_BYTES = 350_000;
 export const MAX_COMPRESSED_DATA_BYTES = 350_000;
 const MAX_MAP_DEPTH = 30;
+/** DynamoDB's limit on an attribute name, nested map keys included. */
+const MAX_ATTRIBUTE_NAME_BYTES = 65_535;
 
 export type DataEncoding = 'map' | 'gzip' | 'omitted' | 'tombstone';
 
@@ -55,11 +57,16 @@ export function normaliseTimestamp(value: string): string {
   return new Date(value).toISOString();
 }
 
+/**
+ * How a record is stored: as a map when DynamoDB takes it as one, else compressed, else as metadata.
+ * `atMost` forces a later step, for a record DynamoDB refused in a way no rule here foresaw.
+ */
 export function toRecordItem(
   integrationId: string,
   resource: string,
   record: KomboRecord,
   options: RecordItemOptions,
+  atMost: 'map' | 'gzip' | 'omitted' = 'map',
 ): RecordItem {
   const json = JSON.stringify(record);
   const common = {
@@ -83,13 +90,15 @@ export function toRecordItem(
     };
   }
   const bytes = Buffer.byteLength(json);
-  const mapBytes = dynamoMapBytes(record, 0);
-  if (mapBytes !== undefined && mapBytes <= MAX_INLINE_DATA_BYTES) {
-    return { ...common, data: record, data_encoding: 'map' };
+  if (atMost === 'map') {
+    const mapBytes = dynamoMapBytes(record, 0);
+    if (mapBytes !== undefined && mapBytes <= MAX_INLINE_DATA_BYTES) return { ...common, data: record, data_encoding: 'map' };
   }
-  const compressed = gzipSync(json);
-  if (compressed.length <= MAX_COMPRESSED_DATA_BYTES) {
-    return { ...common, data_gzip: compressed, data_encoding: 'gzip', data_bytes: bytes };
+  if (atMost !== 'omitted') {
+    const compressed = gzipSync(json);
+    if (compressed.length <= MAX_COMPRESSED_DATA_BYTES) {
+      return { ...common, data_gzip: compressed, data_encoding: 'gzip', data_bytes: bytes };
+    }
   }
   return { ...common, data_encoding: 'omitted', data_bytes: bytes };
 }
@@ -97,8 +106,14 @@ export function toRecordItem(
 /**
  * The size DynamoDB counts for the value, by its documented rules (JSON's size is not it: a list of
  * small numbers takes half again as much). Undefined when DynamoDB (or the SDK's marshalling) would
- * refuse the value as a map: nested deeper than it allows, or holding a number it cannot store
- * exactly (an integer beyond 2^53, or outside DynamoDB's range). Such a record is stored as gzip.
+ * refuse the value as a map; such a record is stored as gzip. DynamoDB refuses:
+ * - an empty attribute name, i.e. a map key `""` at any depth ("Empty attribute name"), and a name
+ *   over 64 KB;
+ * - nesting deeper than 32 levels;
+ * - a number it cannot store exactly: an integer beyond 2^53 (the SDK refuses to marshal it), or a
+ *   magnitude outside 1e-130 to 1e126; JSON has no NaN or Infinity;
+ * - text that is not valid UTF-8: a lone UTF-16 surrogate, which `JSON.parse` accepts as `\ud800`.
+ * Empty sets cannot arise: the SDK marshals JSON arrays as lists, never sets.
  */
 function dynamoMapBytes(value: unknown, level: number): number | undefined {
   if (typeof value === 'number') {
@@ -107,17 +122,25 @@ function dynamoMapBytes(value: unknown, level: number): number | undefined {
     if (magnitude !== 0 && (magnitude < 1e-130 || magnitude >= 1e126)) return undefined;
     return numberBytes(magnitude);
   }
-  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'string') return isWellFormed(value) ? Buffer.byteLength(value) : undefined;
   if (value === null || typeof value !== 'object') return 1;
   if (level >= MAX_MAP_DEPTH) return undefined;
+  const isList = Array.isArray(value);
   // A list or map: 3 bytes, and 1 more per element; a map's keys count as strings.
   let total = 3;
   for (const [key, child] of Object.entries(value)) {
+    const keyBytes = isList ? 0 : Buffer.byteLength(key);
+    if (!isList && (keyBytes === 0 || keyBytes > MAX_ATTRIBUTE_NAME_BYTES || !isWellFormed(key))) return undefined;
     const childBytes = dynamoMapBytes(child, level + 1);
     if (childBytes === undefined) return undefined;
-    total += 1 + childBytes + (Array.isArray(value) ? 0 : Buffer.byteLength(key));
+    total += 1 + childBytes + keyBytes;
   }
   return total;
+}
+
+/** False for a string with a lone UTF-16 surrogate, which has no UTF-8 encoding. */
+function isWellFormed(text: string): boolean {
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }
 
 /** 1 byte per two significant digits, plus 1. */

@@ -1,0 +1,38 @@
+import type { Deadline } from '../kombo/client';
+import { continueLater, engineContext, type EngineContext, type EngineDependencies } from './engine-context';
+import type { JobResult, RunnableJob } from './outcomes';
+import { purgeIntegration } from './purge';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './settings';
+import { runWalkJob } from './walk-job';
+
+export interface JobRunner {
+  run(runnable: RunnableJob, deadline: Deadline): Promise<JobResult>;
+}
+
+/** The sync engine's entry: routes a job to the purge or to a walk, after the integration's checks. */
+export function createJobRunner(deps: EngineDependencies, settings: EngineSettings = DEFAULT_ENGINE_SETTINGS): JobRunner {
+  const ctx = engineContext(deps, settings);
+  return { run: (runnable, deadline) => runJob(ctx, runnable, deadline) };
+}
+
+async function runJob(ctx: EngineContext, runnable: RunnableJob, deadline: Deadline): Promise<JobResult> {
+  const { job } = runnable;
+  // A job reached late in an invocation (behind others of its group) starts fresh in a new one.
+  if (deadline.remainingMs() < ctx.settings.timeMarginMs) {
+    return continueLater(ctx, runnable, `deferred#${ctx.now().getTime()}`, { walks: 0, pages: 0 });
+  }
+  if (job.kind === 'purge') return purgeIntegration(ctx, { job, requestedAt: runnable.requestedAt }, deadline);
+  const integration = await ctx.state.integrationState(job.integrationId);
+  const context = { integrationId: job.integrationId, resource: job.resource, kind: job.kind };
+  if (integration?.deletedAt) {
+    ctx.telemetry.info('job dropped: the integration was deleted', context);
+    ctx.telemetry.count('JobDroppedIntegrationDeleted');
+    return { outcome: 'skipped', reason: 'integration-deleted' };
+  }
+  if (integration?.blockedUntil && Date.parse(integration.blockedUntil) > ctx.now().getTime()) {
+    ctx.telemetry.info('job skipped: integration unavailable', { ...context, code: integration.blockedCode });
+    ctx.telemetry.count('JobSkippedIntegrationUnavailable');
+    return { outcome: 'skipped', reason: 'integration-unavailable' };
+  }
+  return runWalkJob(ctx, { job, requestedAt: runnable.requestedAt }, deadline, context);
+}

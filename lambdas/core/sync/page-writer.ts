@@ -1,0 +1,118 @@
+import type { KomboRecord } from '../kombo/responses';
+import { runPool } from './concurrency';
+import { emptyCounts, type EngineContext } from './engine-context';
+import type { Walk, WalkCounts, WriteResult } from './ports';
+import { isExpiredDeletion, toRecordItem, type RecordItem, type RecordItemOptions } from './record-item';
+
+/**
+ * How writing one page ended. `throttled`: DynamoDB throttled a write past the client's retries;
+ * the page is to be written again later (every write is idempotent). `failed`: anything else.
+ * In every case every write the page started has settled.
+ */
+export type PageWrite =
+  | { readonly status: 'written' }
+  | { readonly status: 'throttled' }
+  | { readonly status: 'failed'; readonly error: unknown };
+
+/** One record's write: what DynamoDB said last, and whether it refused the record as it was. */
+interface RecordWrite {
+  readonly outcome: WriteResult['outcome'] | 'unstorable';
+  readonly refused: boolean;
+}
+
+/**
+ * Writes a page's records, `writeConcurrency` at a time, and adds what happened to the walk's
+ * counts. A record DynamoDB refuses is stored compressed, else as metadata, else skipped; it is
+ * logged and counted, and the page goes on. On a throttle or an error no further record starts.
+ */
+export async function writePage(ctx: EngineContext, walk: Walk, records: readonly KomboRecord[]): Promise<PageWrite> {
+  const counts = emptyCounts();
+  const itemOptions = { now: ctx.now(), tombstoneTtlSeconds: ctx.settings.tombstoneTtlSeconds };
+  const outcome = await runPool(records, ctx.settings.writeConcurrency, async (record) => {
+    const write = await writeRecord(ctx, walk, record, itemOptions);
+    if (write.outcome === 'throttled') return 'stop';
+    count(counts, write, write.item);
+    if (write.outcome === 'written' && write.item?.data_encoding === 'omitted') noteOmitted(ctx, walk, write.item);
+    return 'next';
+  });
+  for (const key of Object.keys(counts) as (keyof WalkCounts)[]) walk.counts[key] += counts[key];
+  const { telemetry } = ctx;
+  telemetry.count('RecordsWritten', counts.written);
+  telemetry.count('RecordsUnchanged', counts.unchanged);
+  telemetry.count('RecordsStale', counts.stale);
+  telemetry.count('RecordsTombstoned', counts.tombstoned);
+  telemetry.count('RecordsRejected', counts.rejected);
+  if (outcome.status === 'failed') return { status: 'failed', error: outcome.error };
+  if (outcome.status === 'stopped') {
+    telemetry.count('PagesThrottled');
+    return { status: 'throttled' };
+  }
+  telemetry.count('PagesFetched');
+  return { status: 'written' };
+}
+
+function count(counts: WalkCounts, write: RecordWrite, item: RecordItem | undefined): void {
+  if (write.refused) counts.rejected++;
+  if (write.outcome === 'written' || write.outcome === 'unchanged' || write.outcome === 'stale') counts[write.outcome]++;
+  if (write.outcome !== 'written' || !item) return;
+  if (item.data_encoding === 'tombstone') counts.tombstoned++;
+  if (item.data_encoding === 'gzip' || item.data_encoding === 'omitted') counts.oversized++;
+}
+
+/**
+ * One record: as a map if DynamoDB takes it, else compressed, else as metadata only. The rules in
+ * `toRecordItem` foresee what DynamoDB refuses; a refusal they did not foresee walks down the same
+ * steps, so one record never holds up its page.
+ */
+async function writeRecord(
+  ctx: EngineContext,
+  walk: Walk,
+  record: KomboRecord,
+  itemOptions: RecordItemOptions,
+): Promise<RecordWrite & { readonly item: RecordItem | undefined }> {
+  let item: RecordItem | undefined = toRecordItem(walk.integrationId, walk.resource, record, itemOptions);
+  let refusal: string | undefined;
+  while (item) {
+    const result = await ctx.records.write(item, {
+      markSeen: walk.kind !== 'delta',
+      createIfAbsent: !isExpiredDeletion(item, itemOptions),
+    });
+    if (result.outcome !== 'rejected') {
+      if (refusal !== undefined) reportRefusal(ctx, walk, record.id, refusal, item.data_encoding);
+      return { outcome: result.outcome, refused: refusal !== undefined, item };
+    }
+    refusal = result.reason;
+    item = fallbackItem(walk, record, itemOptions, item);
+  }
+  reportRefusal(ctx, walk, record.id, refusal ?? 'refused', 'nothing');
+  return { outcome: 'unstorable', refused: true, item: undefined };
+}
+
+/** The next way down to store a record DynamoDB refused: compressed, then metadata only. */
+function fallbackItem(walk: Walk, record: KomboRecord, options: RecordItemOptions, refused: RecordItem): RecordItem | undefined {
+  if (refused.data_encoding === 'map') return toRecordItem(walk.integrationId, walk.resource, record, options, 'gzip');
+  if (refused.data_encoding === 'gzip') return toRecordItem(walk.integrationId, walk.resource, record, options, 'omitted');
+  return undefined;
+}
+
+/** Logged without the record's data: only where it is and what DynamoDB said. */
+function reportRefusal(ctx: EngineContext, walk: Walk, id: string, reason: string, storedAs: string): void {
+  ctx.telemetry.warn('DynamoDB refused a record; stored in a form it takes, or skipped', {
+    integrationId: walk.integrationId,
+    resource: walk.resource,
+    id,
+    reason,
+    storedAs,
+  });
+}
+
+/** Records too large even compressed are kept as metadata: said once per record. */
+function noteOmitted(ctx: EngineContext, walk: Walk, item: RecordItem): void {
+  ctx.telemetry.warn('record too large for DynamoDB even compressed; stored as metadata only', {
+    integrationId: walk.integrationId,
+    resource: walk.resource,
+    id: item.id,
+    bytes: item.data_bytes,
+  });
+  ctx.telemetry.count('RecordsOmittedTooLarge');
+}

@@ -1,0 +1,151 @@
+import type { Deadline, ListQuery, Page } from '../kombo/client';
+import { KomboCursorRejectedError, KomboPaginationError } from '../kombo/errors';
+import { deletedMeanwhile } from './deletion-fence';
+import { mayStart, requestDeadline, type EngineContext } from './engine-context';
+import { writePage } from './page-writer';
+import type { Walk } from './ports';
+
+/** Where a walk through Kombo's pages stopped. */
+export type PagesOutcome =
+  | { readonly status: 'done' }
+  /** Time ran short, or DynamoDB kept throttling: carry on from the checkpoint in a new invocation. */
+  | { readonly status: 'out-of-time' }
+  | { readonly status: 'deleted' }
+  | { readonly status: 'failed'; readonly error: unknown };
+
+type PageIterator = AsyncGenerator<Page & { cursor: string | undefined }>;
+
+/**
+ * Walks from the walk's checkpoint until the last page, or until time runs short. Every page is
+ * written, then checkpointed; the next page is fetched while one is written. Whatever way the walk
+ * stops, the request in flight is settled first. A checkpointed cursor Kombo rejects restarts the
+ * walk from the beginning, once.
+ */
+export async function walkPages(ctx: EngineContext, walk: Walk, deadline: Deadline, progress: { pages: number }): Promise<PagesOutcome> {
+  for (;;) {
+    const outcome = await walkFromCheckpoint(ctx, walk, deadline, progress);
+    if (outcome.status !== 'restart') return outcome;
+    await restart(ctx, walk);
+  }
+}
+
+async function walkFromCheckpoint(
+  ctx: EngineContext,
+  walk: Walk,
+  deadline: Deadline,
+  progress: { pages: number },
+): Promise<PagesOutcome | { readonly status: 'restart' }> {
+  if (walk.pages > 0 && walk.next === null) return { status: 'done' };
+  const pages = openPages(ctx, walk, deadline);
+  let pending = pages.next();
+  try {
+    for (;;) {
+      let result: IteratorResult<Page & { cursor: string | undefined }>;
+      try {
+        result = await pending;
+      } catch (error) {
+        if (!(error instanceof KomboCursorRejectedError)) return { status: 'failed', error };
+        if (!(walk.pages > 0 && walk.next !== null && walk.restarts === 0)) {
+          // Once more would loop: the walk fails, and is abandoned if that keeps happening.
+          const again = new KomboPaginationError(`${walk.resource}: Kombo rejected a cursor again after a restart`, error.code, error.status);
+          return { status: 'failed', error: again };
+        }
+        return { status: 'restart' };
+      }
+      if (result.done) return { status: 'done' };
+      const page = result.value;
+      const more = page.next !== null;
+      // The next page is requested while this one is written.
+      if (more) {
+        pending = pages.next();
+        // Awaited below (or settled on the way out); this only keeps a failure meanwhile from counting as unhandled.
+        pending.catch(() => undefined);
+      }
+      const written = await writeWithBackoff(ctx, walk, page, deadline);
+      if (written !== 'written') {
+        if (await deletedMeanwhile(ctx, walk, page.records.map((record) => record.id))) return { status: 'deleted' };
+        return written === 'throttled' ? { status: 'out-of-time' } : { status: 'failed', error: written.error };
+      }
+      walk.next = page.next;
+      walk.pages++;
+      walk.throttles = 0;
+      // A checkpoint that moved is no longer the one that failed.
+      walk.failure = undefined;
+      progress.pages++;
+      await ctx.state.saveWalk(walk);
+      if (await deletedMeanwhile(ctx, walk, page.records.map((record) => record.id))) return { status: 'deleted' };
+      if (!more) return { status: 'done' };
+      if (!mayStart(ctx, 1, deadline)) return { status: 'out-of-time' };
+    }
+  } finally {
+    // A prefetch still in flight is settled, and the generator closed, before the walk returns.
+    await pending.then(
+      () => undefined,
+      () => undefined,
+    );
+    await pages.return(undefined).catch(() => undefined);
+  }
+}
+
+function openPages(ctx: EngineContext, walk: Walk, deadline: Deadline): PageIterator {
+  const query: ListQuery = {
+    integrationId: walk.integrationId,
+    resource: walk.resource,
+    updatedAfter: walk.updatedAfter,
+    includeDeleted: true,
+  };
+  return ctx.kombo.pages(query, {
+    deadline: requestDeadline(ctx, deadline),
+    startCursor: walk.pages > 0 ? (walk.next ?? undefined) : undefined,
+    maxPages: ctx.settings.maxPages - walk.pages,
+  });
+}
+
+async function restart(ctx: EngineContext, walk: Walk): Promise<void> {
+  ctx.telemetry.warn('Kombo rejected the checkpointed cursor; restarting the walk from the beginning', {
+    integrationId: walk.integrationId,
+    resource: walk.resource,
+    pagesDiscarded: walk.pages,
+  });
+  ctx.telemetry.count('WalkRestarted');
+  walk.restarts++;
+  walk.pages = 0;
+  walk.next = null;
+  await ctx.state.saveWalk(walk);
+}
+
+/**
+ * Writes a page; while DynamoDB throttles it and time allows, waits (exponentially longer, with
+ * jitter) and writes it again. The throttles in a row are kept with the walk, so a continuation
+ * waits as long as this invocation would have.
+ */
+async function writeWithBackoff(
+  ctx: EngineContext,
+  walk: Walk,
+  page: Page,
+  deadline: Deadline,
+): Promise<'written' | 'throttled' | { readonly error: unknown }> {
+  for (;;) {
+    if (walk.throttles > 0) {
+      const wait = throttleBackoffMs(ctx, walk.throttles);
+      if (deadline.remainingMs() - wait < ctx.settings.timeMarginMs) return 'throttled';
+      await ctx.sleep(wait);
+    }
+    const written = await writePage(ctx, walk, page.records);
+    if (written.status === 'written') return 'written';
+    if (written.status === 'failed') return { error: written.error };
+    walk.throttles++;
+    ctx.telemetry.warn('DynamoDB throttled a page; writing it again after a pause', {
+      integrationId: walk.integrationId,
+      resource: walk.resource,
+      throttlesInARow: walk.throttles,
+    });
+    await ctx.state.saveWalk(walk);
+  }
+}
+
+/** Full jitter over an exponential step, capped. */
+export function throttleBackoffMs(ctx: EngineContext, throttles: number): number {
+  const ceiling = Math.min(ctx.settings.maxThrottleBackoffMs, ctx.settings.throttleBackoffMs * 2 ** (throttles - 1));
+  return Math.ceil(ceiling / 2 + (ctx.random() * ceiling) / 2);
+}
