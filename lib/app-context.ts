@@ -25,6 +25,7 @@ const contextSchema = z.object({
   tombstoneTtlDays: numberFromContext.pipe(z.number().int().min(1)).optional(),
   alarmEmail: z.email('must be an e-mail address').optional(),
   sweepBrakePercent: numberFromContext.pipe(z.number().min(1).max(100)).optional(),
+  sweepBrakeMinRecords: numberFromContext.pipe(z.number().int().min(0)).optional(),
   fullSyncCron: z.string().regex(/^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/, 'must be an EventBridge Scheduler cron expression, e.g. cron(0 2 ? * SUN *)').optional(),
   fullSyncTimeZone: z.string().refine((zone) => { try { new Intl.DateTimeFormat('en', { timeZone: zone }); return true; } catch { return false; } }, 'must be an IANA time zone, e.g. Europe/Berlin').optional(),
 });
@@ -71,6 +72,7 @@ export function settingsFromContext(all: Record<string, unknown>): AppSettings {
         ...(context.cursorOverlapMinutes !== undefined ? { CURSOR_OVERLAP_SECONDS: String(context.cursorOverlapMinutes * 60) } : {}),
         ...(context.tombstoneTtlDays !== undefined ? { TOMBSTONE_TTL_DAYS: String(context.tombstoneTtlDays) } : {}),
         ...(context.sweepBrakePercent !== undefined ? { SWEEP_BRAKE_PERCENT: String(context.sweepBrakePercent) } : {}),
+        ...(context.sweepBrakeMinRecords !== undefined ? { SWEEP_BRAKE_MIN_RECORDS: String(context.sweepBrakeMinRecords) } : {}),
       },
       fullSyncCron: context.fullSyncCron,
       fullSyncTimeZone: context.fullSyncTimeZone,

@@ -78,6 +78,8 @@ export class SyncAlarms extends Construct {
 
     countAlarm('SweepBraked', 'a full sync would have removed more than the brake allows; an operator decides (README: Brake)', 1, Duration.hours(1));
     countAlarm('JobsFailed', 'sync jobs are failing (Kombo errors or DynamoDB); they are retried, then dead-lettered', 5, Duration.minutes(15));
+    countAlarm('RecordsRejected', 'DynamoDB refused records as Kombo sent them; they were stored compressed, as metadata only, or skipped (log: "DynamoDB refused a record")', 1, Duration.hours(1));
+    countAlarm('WalkAbandoned', 'a walk failed permanently on consecutive jobs and was given up; the delta cursor is kept (log: "walk abandoned")', 1, Duration.hours(1));
     countAlarm('WebhookUnauthorized', 'webhooks with a missing or wrong signature (a rotated secret not stored yet?)', 10, Duration.minutes(15));
   }
 }

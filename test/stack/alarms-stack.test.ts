@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { synthTemplate } from '../support/synth';
 
 describe('alarms', () => {
-  it('alarm on dead letters, braked sweeps, failing jobs and unauthorized webhooks, into one encrypted topic', () => {
+  it('alarm on dead letters, braked sweeps, failing jobs, refused records, abandoned walks and unauthorized webhooks, into one encrypted topic', () => {
     const template = synthTemplate();
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
@@ -11,7 +11,9 @@ describe('alarms', () => {
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'JobsFailed',
+      'RecordsRejected',
       'SweepBraked',
+      'WalkAbandoned',
       'WebhookUnauthorized',
     ]);
     for (const alarm of alarms) {
@@ -20,6 +22,9 @@ describe('alarms', () => {
     }
     const swept = alarms.find((alarm) => alarm.MetricName === 'SweepBraked');
     expect(swept).toMatchObject({ Namespace: 'KomboSync', Dimensions: [{ Name: 'service', Value: 'kombo-sync' }], Threshold: 1 });
+    for (const metric of ['RecordsRejected', 'WalkAbandoned']) {
+      expect(alarms.find((alarm) => alarm.MetricName === metric), metric).toMatchObject({ Namespace: 'KomboSync', Threshold: 1, Period: 3600 });
+    }
     template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
@@ -48,7 +53,7 @@ describe('alarms', () => {
       },
     });
     const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties.AlarmName as string);
-    expect(names).toHaveLength(5);
+    expect(names).toHaveLength(7);
     for (const name of names) expect(name).toMatch(/^KomboSyncStack-/);
   });
 

@@ -91,14 +91,17 @@ describe('sync worker', () => {
     ]);
   });
 
-  it('is configured by context: Kombo region, concurrency, overlap, tombstone TTL', () => {
+  it('is configured by context: Kombo region, concurrency, overlap, tombstone TTL, the brake', () => {
     const custom = synthTemplate({
-      context: { komboApiUrl: 'us', workerMaxConcurrency: 3, cursorOverlapMinutes: 10, tombstoneTtlDays: 30 },
+      context: { komboApiUrl: 'us', workerMaxConcurrency: 3, cursorOverlapMinutes: 10, tombstoneTtlDays: 30, sweepBrakePercent: 35, sweepBrakeMinRecords: 50 },
     });
     custom.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('runs sync jobs'),
-      Environment: { Variables: Match.objectLike({ KOMBO_API_URL: 'us', CURSOR_OVERLAP_SECONDS: '600', TOMBSTONE_TTL_DAYS: '30' }) },
+      Environment: {
+        Variables: Match.objectLike({ KOMBO_API_URL: 'us', CURSOR_OVERLAP_SECONDS: '600', TOMBSTONE_TTL_DAYS: '30', SWEEP_BRAKE_PERCENT: '35', SWEEP_BRAKE_MIN_RECORDS: '50' }),
+      },
     });
+    expect(() => synthTemplate({ context: { sweepBrakeMinRecords: -1 } })).toThrow(/context sweepBrakeMinRecords/);
     custom.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 3 } });
     expect(() => synthTemplate({ context: { komboApiUrl: 'ftp://x' } })).toThrow(/context komboApiUrl/);
     expect(() => synthTemplate({ context: { workerTimeoutSeconds: 60 } })).toThrow(/context workerTimeoutSeconds: must be at least 150/);

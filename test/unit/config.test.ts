@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseSyncResources, webhookConfig } from '../../lambdas/core/config';
+import { ConfigError, parseSyncResources, webhookConfig, workerConfig } from '../../lambdas/core/config';
+import { DEFAULT_ENGINE_SETTINGS } from '../../lambdas/core/sync/settings';
 import { RESOURCE_CATALOGUE } from '../../lambdas/core/kombo/catalogue';
 
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/sync-jobs.fifo';
@@ -33,5 +34,14 @@ describe('configuration', () => {
   it('accepts the local-only override instead of a secret', () => {
     const config = webhookConfig({ SYNC_JOBS_QUEUE_URL: QUEUE, STATE_TABLE: 'state', KOMBO_WEBHOOK_SECRET: 'local' });
     expect(config.secrets.overrides.webhookSecret).toBe('local');
+  });
+
+  it('reads the brake and the abandonment threshold for the worker, with defaults', () => {
+    const worker = { RECORDS_TABLE: 'r', STATE_TABLE: 's', SYNC_JOBS_QUEUE_URL: QUEUE, DEAD_LETTER_QUEUE_URL: QUEUE, KOMBO_API_KEY: 'k' };
+    expect(workerConfig(worker).engine).toEqual(DEFAULT_ENGINE_SETTINGS);
+    const tuned = workerConfig({ ...worker, SWEEP_BRAKE_PERCENT: '35', SWEEP_BRAKE_MIN_RECORDS: '0', WALK_ABANDON_AFTER_FAILURES: '5' }).engine;
+    expect(tuned).toMatchObject({ sweepBrakeShare: 0.35, sweepBrakeMinRecords: 0, abandonAfterFailures: 5 });
+    expect(() => workerConfig({ ...worker, SWEEP_BRAKE_MIN_RECORDS: '-1' })).toThrow(/SWEEP_BRAKE_MIN_RECORDS/);
+    expect(() => workerConfig({ ...worker, WALK_ABANDON_AFTER_FAILURES: '0' })).toThrow(/WALK_ABANDON_AFTER_FAILURES/);
   });
 });
