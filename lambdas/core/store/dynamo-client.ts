@@ -8,9 +8,14 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  */
 export const DYNAMODB_MAX_ATTEMPTS = 8;
 
-/** The one way every function builds its DynamoDB client. */
-export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({ retryMode: 'adaptive', maxAttempts: DYNAMODB_MAX_ATTEMPTS }), {
+/**
+ * The one way every function builds its DynamoDB client. The SDK's own `AWS_MAX_ATTEMPTS` still
+ * overrides the attempts (tests lower it, so that a throttle reaches the walk quickly).
+ */
+export function dynamoDocumentClient(env: Record<string, string | undefined> = process.env): DynamoDBDocumentClient {
+  const fromEnv = Number(env.AWS_MAX_ATTEMPTS);
+  const maxAttempts = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DYNAMODB_MAX_ATTEMPTS;
+  return DynamoDBDocumentClient.from(new DynamoDBClient({ retryMode: 'adaptive', maxAttempts }), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }
