@@ -46,12 +46,14 @@ export async function startPipeline(
     webhookSecret?: string;
     /** Keep DynamoDB's data on disk there, out of the JS heap. */
     dynamoPath?: string;
+    /** Put the AWS-rules layer in front of dynalite (default; see local/aws/aws-rules-proxy.ts). */
+    awsRules?: boolean;
   } = {},
 ): Promise<Pipeline> {
   const [kombo, sqs, dynamo] = await Promise.all([
     startFakeKombo(options.kombo),
     startLocalSqs(),
-    startLocalDynamo({ path: options.dynamoPath }),
+    startLocalDynamo({ path: options.dynamoPath, awsRules: options.awsRules }),
   ]);
   const { queueUrl, deadLetterQueueUrl } = await sqs.createSyncJobsQueue('sync-jobs');
   await Promise.all([dynamo.createTable(RECORDS_TABLE), dynamo.createTable(STATE_TABLE)]);

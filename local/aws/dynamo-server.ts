@@ -1,8 +1,10 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PARTITION_KEY, SORT_KEY } from '../../lambdas/core/store/table-keys';
+import { startAwsRulesProxy, type AwsRulesControl, type AwsRulesProxy } from './aws-rules-proxy';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './sqs-server';
 
 /** A real DynamoDB-protocol server (dynalite) in this process, on loopback, with the stack's tables. */
@@ -10,26 +12,53 @@ export interface LocalDynamo {
   readonly endpoint: string;
   readonly client: DynamoDBClient;
   readonly documents: DynamoDBDocumentClient;
+  /** The AWS-rules layer's faults and request log; undefined when started with `awsRules: false`. */
+  readonly rules: AwsRulesControl | undefined;
   /** Creates a table with the stack's key schema (`pk`, `sk`, both strings). */
   createTable(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
-/** `path`: keep the data in LevelDB files there instead of the JS heap (benchmarks measure the heap). */
-export async function startLocalDynamo(options: { port?: number; path?: string } = {}): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.path ? { path: options.path } : {}) });
+export interface LocalDynamoOptions {
+  /** The port clients use (the proxy's when `awsRules` is on); 0 or absent picks a free one. */
+  port?: number;
+  /** Keep the data in LevelDB files there instead of the JS heap (benchmarks measure the heap). */
+  path?: string;
+  /**
+   * Put the AWS-rules proxy in front of dynalite (default): it refuses what AWS refuses and
+   * dynalite stores (e.g. an empty map key), injects faults and logs requests. `false` talks to
+   * dynalite directly, e.g. to show what dynalite alone accepts.
+   */
+  awsRules?: boolean;
+}
+
+async function listen(server: Server, port: number): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
-  const { port: boundPort } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${boundPort}`;
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promise<LocalDynamo> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.path ? { path: options.path } : {}) });
+  const awsRules = options.awsRules ?? true;
+  const dynaliteEndpoint = await listen(server, awsRules ? 0 : (options.port ?? 0));
+  let proxy: AwsRulesProxy | undefined;
+  try {
+    proxy = awsRules ? await startAwsRulesProxy({ upstream: dynaliteEndpoint, port: options.port ?? 0, partitionKeyName: PARTITION_KEY }) : undefined;
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
+  const endpoint = proxy?.endpoint ?? dynaliteEndpoint;
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return {
     endpoint,
     client,
     documents,
+    rules: proxy?.control,
     async createTable(name) {
       await client.send(
         new CreateTableCommand({
@@ -48,6 +77,7 @@ export async function startLocalDynamo(options: { port?: number; path?: string }
     },
     async close() {
       client.destroy();
+      await proxy?.close();
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
