@@ -98,4 +98,21 @@ describe('the sweep after a full walk', () => {
     expect(await h.run(h.sent[0]!.job)).toMatchObject({ outcome: 'completed' });
     expect(h.live()).toHaveLength(10);
   });
+
+  it('a resumed sweep that meets a 5xx after a step continues later: sweep steps count as progress', async () => {
+    let idsRequests = 0;
+    const upstream = range(0, 4);
+    const h = sweepHarness(range(0, 12), upstream, (ids) =>
+      ++idsRequests === 2 ? new KomboUnavailableError('Kombo answered 503', 'PLATFORM.UNKNOWN_ERROR', 503) : { records: upstream.filter((record) => ids.includes(record.id)), next: null },
+    );
+    // Time runs short right after the walk's only page and a count step: the sweep goes on in the next invocation.
+    let calls = 0;
+    expect(await h.run(fullJob(), () => (calls++ < 3 ? 300_000 : DEFAULT_ENGINE_SETTINGS.timeMarginMs - 1))).toMatchObject({ outcome: 'continued' });
+    expect(h.state.walks.get(`${INTEGRATION}#${RESOURCE}`)).toMatchObject({ pages: 1, next: null, sweep: { phase: 'count' } });
+    // Resumed: it counts, sweeps a step, then Kombo fails on the second step's recheck.
+    expect(await h.run(h.sent[0]!.job)).toMatchObject({ outcome: 'continued' });
+    expect(h.state.walks.get(`${INTEGRATION}#${RESOURCE}`)?.sweep).toMatchObject({ phase: 'sweep', swept: expect.any(Number) });
+    expect(await h.run(h.sent[1]!.job)).toMatchObject({ outcome: 'completed' });
+    expect(h.live()).toHaveLength(4);
+  });
 });
