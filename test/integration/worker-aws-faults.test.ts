@@ -1,4 +1,3 @@
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordPartition } from '../../lambdas/core/store/table-keys';
@@ -6,6 +5,7 @@ import { drainQueue } from '../../local/aws/drain-queue';
 import { startPipeline, type Pipeline } from '../../local/pipeline';
 import { pollOnce, type WorkerHandler } from '../../local/runtime/queue-poller';
 import { expectedMirror, mirrorOf } from '../support/mirror';
+import { sendDeltaJob } from '../support/pipeline-jobs';
 
 /**
  * What AWS does and the local servers do not, on the whole pipeline: the AWS-rules layer in front of
@@ -32,16 +32,7 @@ function integration(id: string) {
   return id;
 }
 
-async function sendDelta(integrationId: string, resource: string, deduplicationId: string) {
-  await pipeline.sqs.client.send(
-    new SendMessageCommand({
-      QueueUrl: pipeline.queueUrl,
-      MessageBody: JSON.stringify({ v: 1, kind: 'delta', integrationId, resource }),
-      MessageGroupId: `${integrationId}#${resource}`,
-      MessageDeduplicationId: deduplicationId,
-    }),
-  );
-}
+const sendDelta = (integrationId: string, resource: string, deduplicationId: string) => sendDeltaJob(pipeline, integrationId, resource, deduplicationId);
 
 const cursorItem = async (integrationId: string, resource: string) =>
   (await pipeline.stateItems(integrationId)).find((item) => item.sk === `cursor#${resource}`);

@@ -1,8 +1,8 @@
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollOnce } from '../../local/runtime/queue-poller';
 import { startPipeline, type Pipeline } from '../../local/pipeline';
 import { expectedMirror, mirrorOf } from '../support/mirror';
+import { sendDeltaJob } from '../support/pipeline-jobs';
 
 /**
  * The worker's promises, each on the whole in-process pipeline (fake Kombo, fauxqs, dynalite).
@@ -20,16 +20,7 @@ function integration(id: string, category: 'ATS' | 'HRIS' = 'HRIS') {
   return id;
 }
 
-async function sendJob(integrationId: string, resource: string, deduplicationId: string) {
-  await pipeline.sqs.client.send(
-    new SendMessageCommand({
-      QueueUrl: pipeline.queueUrl,
-      MessageBody: JSON.stringify({ v: 1, kind: 'delta', integrationId, resource }),
-      MessageGroupId: `${integrationId}#${resource}`,
-      MessageDeduplicationId: deduplicationId,
-    }),
-  );
-}
+const sendJob = (integrationId: string, resource: string, deduplicationId: string) => sendDeltaJob(pipeline, integrationId, resource, deduplicationId);
 
 const fullTable = async (integrationId: string, resource: string) =>
   (await pipeline.storedRecords(integrationId, resource)).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
