@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, StreamViewType, TableV2, type TablePropsV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../lambdas/core/store/table-keys';
+import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../lambdas/core/table-keys';
 
 export interface MirrorTablesProps {
   /** What happens to the records and state tables when the stack is deleted. @default RETAIN */

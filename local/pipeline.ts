@@ -6,7 +6,7 @@ import { startFakeKombo, type FakeKombo, type FakeKomboOptions } from './fake-ko
 import { pollUntilEmpty, type InvocationReport, type PollOptions, type WorkerHandler } from './runtime/queue-poller';
 import { startWebhookEndpoint, type LocalWebhookEndpoint, type WebhookHandler } from './runtime/webhook-server';
 import type { Context } from 'aws-lambda';
-import { REGISTRY_PARTITION, recordPartition, statePartition } from '../lambdas/core/store/table-keys';
+import { REGISTRY_PARTITION, recordPartition, statePartition } from '../lambdas/core/table-keys';
 
 /**
  * The whole pipeline in this process, every protocol real: the fake Kombo (HTTP), fauxqs (SQS),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SecretLoader } from './ports';
 
 /**
  * The stack's secret is a JSON object:
@@ -59,7 +60,7 @@ export class CachedSecrets {
   private inFlight: Promise<SyncSecrets> | undefined;
 
   constructor(
-    private readonly loadRaw: (() => Promise<string>) | undefined,
+    private readonly loadRaw: SecretLoader | undefined,
     private readonly overrides: SecretOverrides = {},
     private readonly ttlMs = SECRET_CACHE_TTL_MS,
     private readonly now: () => number = Date.now,

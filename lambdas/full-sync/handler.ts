@@ -4,11 +4,11 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import { jobPlanningConfig } from '../core/config';
 import { describeIssues } from '../core/kombo/webhook-events';
-import { logger, metrics, telemetry } from '../core/observability';
+import { logger, metrics, telemetry } from '../adapters/powertools';
 import { onDemandRequestSchema, planOnDemandFullSync, planWeeklyFullSync, type PlanResult } from '../core/plan/full-sync-plan';
-import { SqsJobQueue } from '../core/store/job-queue';
-import { dynamoDocumentClient } from '../core/store/dynamo-client';
-import { DynamoRegistry } from '../core/store/registry-store';
+import { SqsJobQueue } from '../adapters/sqs/job-queue';
+import { dynamoDocumentClient } from '../adapters/dynamodb/client';
+import { DynamoRegistry } from '../adapters/dynamodb/registry-store';
 
 // Built once per container.
 const config = jobPlanningConfig();

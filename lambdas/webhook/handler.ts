@@ -6,12 +6,12 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { webhookConfig } from '../core/config';
 import { receiveWebhook } from '../core/ingest/receive-webhook';
-import { logger, metrics, telemetry } from '../core/observability';
+import { logger, metrics, telemetry } from '../adapters/powertools';
 import { CachedSecrets } from '../core/secrets';
-import { SqsJobQueue } from '../core/store/job-queue';
-import { dynamoDocumentClient } from '../core/store/dynamo-client';
-import { DynamoRegistry } from '../core/store/registry-store';
-import { secretsManagerLoader } from '../core/store/secrets-manager';
+import { SqsJobQueue } from '../adapters/sqs/job-queue';
+import { dynamoDocumentClient } from '../adapters/dynamodb/client';
+import { DynamoRegistry } from '../adapters/dynamodb/registry-store';
+import { secretsManagerLoader } from '../adapters/secrets-manager';
 
 // Built once per container: configuration, clients and the secret cache outlive invocations.
 const config = webhookConfig();

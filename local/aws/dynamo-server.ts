@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PARTITION_KEY, SORT_KEY } from '../../lambdas/core/store/table-keys';
+import { PARTITION_KEY, SORT_KEY } from '../../lambdas/core/table-keys';
 import { startAwsRulesProxy, type AwsRulesControl, type AwsRulesProxy } from './aws-rules-proxy';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './sqs-server';
 

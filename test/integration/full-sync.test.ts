@@ -1,7 +1,7 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoRecordStore } from '../../lambdas/core/store/records-store';
-import { recordPartition } from '../../lambdas/core/store/table-keys';
+import { DynamoRecordStore } from '../../lambdas/adapters/dynamodb/records-store';
+import { recordPartition } from '../../lambdas/core/table-keys';
 import { toRecordItem } from '../../lambdas/core/sync/record-item';
 import { RECORDS_TABLE, startPipeline, type Pipeline } from '../../local/pipeline';
 import { expectedMirror, mirrorOf } from '../support/mirror';

@@ -2,16 +2,16 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KomboUnavailableError } from '../../lambdas/core/kombo/errors';
 import type { KomboRecord } from '../../lambdas/core/kombo/responses';
-import { DynamoRecordStore } from '../../lambdas/core/store/records-store';
-import { DynamoRegistry } from '../../lambdas/core/store/registry-store';
-import { DynamoStateStore } from '../../lambdas/core/store/state-store';
-import { recordPartition, statePartition } from '../../lambdas/core/store/table-keys';
+import { DynamoRecordStore } from '../../lambdas/adapters/dynamodb/records-store';
+import { DynamoRegistry } from '../../lambdas/adapters/dynamodb/registry-store';
+import { DynamoStateStore } from '../../lambdas/adapters/dynamodb/state-store';
+import { recordPartition, statePartition } from '../../lambdas/core/table-keys';
 import { createJobRunner, type JobRunner } from '../../lambdas/core/sync/job-runner';
 import { DEFAULT_ENGINE_SETTINGS } from '../../lambdas/core/sync/settings';
 import type { WalkJob } from '../../lambdas/core/sync/job';
-import type { PageSource, RecordStore, StateStore } from '../../lambdas/core/sync/ports';
 import { startLocalDynamo, type LocalDynamo } from '../../local/aws/dynamo-server';
 import { RecordingTelemetry } from '../support/recording-telemetry';
+import type { PageSource, RecordStore, StateStore } from '../../lambdas/core/ports';
 
 /**
  * A walk and a purge of the same integration run in different message groups, so side by side.

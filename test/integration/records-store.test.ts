@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoRecordStore } from '../../lambdas/core/store/records-store';
+import { DynamoRecordStore } from '../../lambdas/adapters/dynamodb/records-store';
 import { MAX_INLINE_DATA_BYTES, toRecordItem } from '../../lambdas/core/sync/record-item';
 import { startLocalDynamo, type LocalDynamo } from '../../local/aws/dynamo-server';
 

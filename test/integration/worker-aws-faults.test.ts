@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordPartition } from '../../lambdas/core/store/table-keys';
+import { recordPartition } from '../../lambdas/core/table-keys';
 import { drainQueue } from '../../local/aws/drain-queue';
 import { startPipeline, type Pipeline } from '../../local/pipeline';
 import { pollOnce, type WorkerHandler } from '../../local/runtime/queue-poller';

@@ -1,6 +1,6 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordPartition } from '../../lambdas/core/store/table-keys';
+import { recordPartition } from '../../lambdas/core/table-keys';
 import { RECORDS_TABLE } from '../../local/pipeline';
 import { startPipeline, type Pipeline } from '../../local/pipeline';
 import { expectedMirror, mirrorOf } from '../support/mirror';

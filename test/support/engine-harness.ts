@@ -2,10 +2,10 @@ import type { KomboRecord } from '../../lambdas/core/kombo/responses';
 import { createJobRunner } from '../../lambdas/core/sync/job-runner';
 import type { QueuedJob, SyncJob } from '../../lambdas/core/sync/job';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../lambdas/core/sync/settings';
-import type { PageSource } from '../../lambdas/core/sync/ports';
 import { manualClock } from './fake-kombo-http';
 import { MemoryRecordStore, MemoryStateStore } from './memory-stores';
 import { RecordingTelemetry } from './recording-telemetry';
+import type { PageSource } from '../../lambdas/core/ports';
 
 export const INTEGRATION = 'personio:unit';
 export const RESOURCE = 'hris/employees';

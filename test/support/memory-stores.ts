@@ -1,17 +1,5 @@
-import type { Page } from '../../lambdas/core/kombo/client';
-import type {
-  IntegrationState,
-  PageSource,
-  PurgeProgress,
-  RecordStore,
-  ResourceState,
-  ScanPage,
-  StateStore,
-  Walk,
-  WalkSummary,
-  WriteResult,
-} from '../../lambdas/core/sync/ports';
 import type { RecordItem } from '../../lambdas/core/sync/record-item';
+import type { IntegrationState, Page, PageSource, PurgeProgress, RecordStore, ResourceState, ScanPage, StateStore, Walk, WalkSummary, WriteResult } from '../../lambdas/core/ports';
 
 type Partition = { integrationId: string; resource: string };
 type StoredRecord = RecordItem & { swept_at?: string };

@@ -1,4 +1,4 @@
-import type { LogFields, Telemetry } from '../../lambdas/core/telemetry';
+import type { LogFields, Telemetry } from '../../lambdas/core/ports';
 
 export interface LogLine {
   readonly level: 'info' | 'warn' | 'error';

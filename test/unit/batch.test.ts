@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { processBatch, type QueueMessage } from '../../lambdas/core/sync/batch';
+import { processBatch } from '../../lambdas/core/sync/batch';
 import type { JobResult, RunnableJob } from '../../lambdas/core/sync/outcomes';
 import { jobResource } from '../../lambdas/core/sync/job';
 import { RecordingTelemetry } from '../support/recording-telemetry';
+import type { QueueMessage } from '../../lambdas/core/ports';
 
 const deadline = { remainingMs: () => 300_000 };
 const delta = (integrationId: string, resource: string, extra: Record<string, unknown> = {}) =>

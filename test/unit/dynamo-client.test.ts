@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DYNAMODB_MAX_ATTEMPTS, dynamoDocumentClient } from '../../lambdas/core/store/dynamo-client';
+import { DYNAMODB_MAX_ATTEMPTS, dynamoDocumentClient } from '../../lambdas/adapters/dynamodb/client';
 
 describe('the DynamoDB client every function builds', () => {
   it('retries adaptively, 8 attempts, and drops undefined values', async () => {

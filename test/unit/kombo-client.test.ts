@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KomboClient, type Deadline, type KomboClientOptions } from '../../lambdas/core/kombo/client';
+import { KomboClient, type KomboClientOptions } from '../../lambdas/core/kombo/client';
 import {
   KomboCursorRejectedError,
   KomboIntegrationUnavailableError,
@@ -9,6 +9,7 @@ import {
   KomboSetupPendingError,
   KomboUnavailableError,
 } from '../../lambdas/core/kombo/errors';
+import type { Deadline } from '../../lambdas/core/ports';
 
 type Reply = { status?: number; body: unknown; headers?: Record<string, string> } | 'network-error' | 'hang';
 

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_WEBHOOK_BODY_BYTES, receiveWebhook, type WebhookRequest } from '../../lambdas/core/ingest/receive-webhook';
 import { RESOURCE_CATALOGUE } from '../../lambdas/core/kombo/catalogue';
-import { EnqueueError } from '../../lambdas/core/store/job-queue';
-import type { JobQueue } from '../../lambdas/core/sync/ports';
 import type { QueuedJob } from '../../lambdas/core/sync/job';
 import { jobResource } from '../../lambdas/core/sync/job';
 import { RecordingTelemetry } from '../support/recording-telemetry';
 import { dataChangedBody, kombosSignature } from '../support/webhook-events';
+import { EnqueueError, type JobQueue } from '../../lambdas/core/ports';
 
 const SECRET = 'whsec_unit';
 const ALL = new Set(RESOURCE_CATALOGUE.map((d) => d.resource));

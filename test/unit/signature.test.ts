@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeSignature, isValidSignature } from '../../lambdas/core/webhook/signature';
+import { computeSignature, isValidSignature } from '../../lambdas/core/ingest/signature';
 
 // Literal vectors: HMAC-SHA256, base64url without padding, computed once outside this code.
 const VECTORS = [

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { KomboCursorRejectedError, KomboPermanentError, KomboUnavailableError } from '../../lambdas/core/kombo/errors';
 import { DEFAULT_ENGINE_SETTINGS } from '../../lambdas/core/sync/settings';
-import type { Walk } from '../../lambdas/core/sync/ports';
 import { INTEGRATION, RESOURCE, deltaJob, employee, engineHarness, fullJob, pagedRecords } from '../support/engine-harness';
 import { scriptedKombo } from '../support/memory-stores';
+import type { Walk } from '../../lambdas/core/ports';
 
 const records = Array.from({ length: 10 }, (_, n) => employee(n));
 

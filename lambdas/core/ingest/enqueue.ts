@@ -1,6 +1,6 @@
-import { EnqueueError } from '../store/job-queue';
 import type { QueuedJob } from '../sync/job';
 import type { WebhookDependencies, WebhookResponse } from './responses';
+import { EnqueueError } from '../ports';
 
 /** Enqueues the jobs; on failure logs, counts and returns the 500 that makes Kombo retry. */
 export async function enqueueOrFail(

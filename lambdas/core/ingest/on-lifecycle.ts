@@ -7,10 +7,10 @@ import {
   integrationStateChangedDataSchema,
   type WebhookEnvelope,
 } from '../kombo/webhook-events';
-import { ACTIVE_STATE } from '../lifecycle/registry';
 import { fullJob, purgeJob } from '../sync/job';
 import { enqueueOrFail } from './enqueue';
 import { errorMessage, failure, reply, type WebhookDependencies, type WebhookResponse } from './responses';
+import { ACTIVE_STATE } from '../ports';
 
 /**
  * Kombo's integration lifecycle webhooks. Each answers 200 only when what it must do is done, so

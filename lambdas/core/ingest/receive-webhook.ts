@@ -1,5 +1,5 @@
 import { describeIssues, webhookEnvelopeSchema } from '../kombo/webhook-events';
-import { isValidSignature } from '../webhook/signature';
+import { isValidSignature } from './signature';
 import { onDataChanged } from './on-data-changed';
 import { onIntegrationCreated, onIntegrationDeleted, onIntegrationStateChanged } from './on-lifecycle';
 import { errorMessage, failure, reply, type WebhookDependencies, type WebhookResponse } from './responses';

@@ -1,6 +1,4 @@
-import type { IntegrationRegistry } from '../lifecycle/registry';
-import type { JobQueue } from '../sync/ports';
-import type { Telemetry } from '../telemetry';
+import type { IntegrationRegistry, JobQueue, Telemetry } from '../ports';
 
 export interface WebhookResponse {
   readonly statusCode: number;

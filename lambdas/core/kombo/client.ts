@@ -4,7 +4,8 @@ import {
   classifyErrorResponse,
   isRetryableResponse,
 } from './errors';
-import { errorEnvelopeSchema, pageEnvelopeSchema, type KomboRecord } from './responses';
+import { errorEnvelopeSchema, pageEnvelopeSchema } from './responses';
+import type { Deadline, ListQuery, Page } from '../ports';
 
 /**
  * A small Kombo read client on Node's fetch. Not the official SDK: its enums are closed (a value
@@ -12,25 +13,6 @@ import { errorEnvelopeSchema, pageEnvelopeSchema, type KomboRecord } from './res
  */
 export const KOMBO_API_URLS = { eu: 'https://api.kombo.dev/v1', us: 'https://api.us.kombo.dev/v1' } as const;
 export const MAX_PAGE_SIZE = 250;
-
-/** How much time the caller has left; every wait and request is bounded by it. */
-export interface Deadline {
-  remainingMs(): number;
-}
-
-export interface ListQuery {
-  readonly integrationId: string;
-  readonly resource: string;
-  readonly updatedAfter?: string | undefined;
-  readonly includeDeleted: boolean;
-  /** Only these Kombo ids (Kombo's `ids` filter). */
-  readonly ids?: readonly string[] | undefined;
-}
-
-export interface Page {
-  readonly records: KomboRecord[];
-  readonly next: string | null;
-}
 
 export interface RetryNotice {
   readonly reason: string;

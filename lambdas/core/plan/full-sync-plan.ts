@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { isCategory, resourceDefinition, resourcesOfCategory } from '../kombo/catalogue';
-import { ACTIVE_STATE, type IntegrationRegistry } from '../lifecycle/registry';
 import { fullJob, type QueuedJob } from '../sync/job';
-import type { JobQueue } from '../sync/ports';
-import type { Telemetry } from '../telemetry';
+import { ACTIVE_STATE, type IntegrationRegistry, type JobQueue, type Telemetry } from '../ports';
 
 /**
  * What the full-sync function is invoked with: anything from the weekly schedule (a full sync of

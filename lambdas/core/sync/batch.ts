@@ -1,21 +1,10 @@
-import type { Deadline } from '../kombo/client';
-import type { Telemetry } from '../telemetry';
 import type { JobResult, RunnableJob } from './outcomes';
 import { jobGroupId, jobResource, syncJobSchema, type SyncJob } from './job';
-
-/** One message of a queue batch, as the worker sees it (no SQS types). */
-export interface QueueMessage {
-  readonly messageId: string;
-  readonly body: string;
-  readonly groupId: string;
-  /** Epoch ms when the queue accepted the message. */
-  readonly sentAt: number;
-}
+import type { Deadline, DeadLetter, QueueMessage, Telemetry } from '../ports';
 
 export interface BatchDependencies {
   readonly run: (job: RunnableJob, deadline: Deadline) => Promise<JobResult>;
-  /** Moves a message that can never be processed to the dead-letter queue, with the reason. */
-  readonly deadLetter: (message: QueueMessage, reason: string) => Promise<void>;
+  readonly deadLetter: DeadLetter;
   readonly telemetry: Telemetry;
 }
 

@@ -1,5 +1,5 @@
 import type { EngineContext } from './engine-context';
-import type { Walk } from './ports';
+import type { Walk } from '../ports';
 
 /**
  * Ends every step of a walk that wrote something (or tried to). If the integration was marked

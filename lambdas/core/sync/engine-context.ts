@@ -1,9 +1,7 @@
-import type { Deadline } from '../kombo/client';
-import type { Telemetry } from '../telemetry';
 import { continuationOf } from './job';
 import type { JobProgress, JobResult, RunnableJob } from './outcomes';
-import type { JobQueue, PageSource, RecordStore, StateStore, WalkCounts } from './ports';
 import type { EngineSettings } from './settings';
+import type { Deadline, JobQueue, PageSource, RecordStore, StateStore, Telemetry, WalkCounts } from '../ports';
 
 export interface EngineDependencies {
   readonly kombo: PageSource;

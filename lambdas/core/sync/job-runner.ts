@@ -1,9 +1,9 @@
-import type { Deadline } from '../kombo/client';
 import { continueLater, engineContext, type EngineContext, type EngineDependencies } from './engine-context';
 import type { JobResult, RunnableJob } from './outcomes';
 import { purgeIntegration } from './purge';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './settings';
 import { runWalkJob } from './walk-job';
+import type { Deadline } from '../ports';
 
 export interface JobRunner {
   run(runnable: RunnableJob, deadline: Deadline): Promise<JobResult>;

@@ -1,8 +1,8 @@
 import type { KomboRecord } from '../kombo/responses';
 import { runPool } from './concurrency';
 import { emptyCounts, type EngineContext } from './engine-context';
-import type { Walk, WalkCounts, WriteResult } from './ports';
 import { isExpiredDeletion, toRecordItem, type RecordItem, type RecordItemOptions } from './record-item';
+import type { Walk, WalkCounts, WriteResult } from '../ports';
 
 /**
  * How writing one page ended. `throttled`: DynamoDB throttled a write past the client's retries;

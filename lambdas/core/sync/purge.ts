@@ -1,9 +1,8 @@
-import type { Deadline } from '../kombo/client';
 import { RESOURCE_CATALOGUE } from '../kombo/catalogue';
 import { continueLater, mayStart, type EngineContext } from './engine-context';
 import type { PurgeJob } from './job';
 import type { JobResult } from './outcomes';
-import type { PurgeProgress } from './ports';
+import type { Deadline, PurgeProgress } from '../ports';
 
 /** A purge's rounds: a walk that was mid-page when the purge began may leave items behind once. */
 const MAX_PURGE_ROUNDS = 3;

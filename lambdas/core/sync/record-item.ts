@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { KomboRecord } from '../kombo/responses';
-import { TTL_ATTRIBUTE, recordPartition } from '../store/table-keys';
+import { TTL_ATTRIBUTE, recordPartition } from '../table-keys';
 
 /**
  * How one Kombo record is stored in the records table (the public data model; see README).

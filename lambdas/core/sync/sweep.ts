@@ -1,10 +1,9 @@
-import type { Deadline, ListQuery } from '../kombo/client';
 import { KomboError, KomboIntegrationUnavailableError } from '../kombo/errors';
 import type { KomboRecord } from '../kombo/responses';
 import { deletedMeanwhile } from './deletion-fence';
 import { mayStart, requestDeadline, type EngineContext } from './engine-context';
 import { writePage } from './page-writer';
-import type { SweepProgress, Walk } from './ports';
+import type { Deadline, ListQuery, SweepProgress, Walk } from '../ports';
 
 /** Ids per recheck request: well inside a URL's length and Kombo's page size. */
 const RECHECK_IDS_PER_REQUEST = 100;

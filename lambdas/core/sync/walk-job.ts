@@ -1,12 +1,11 @@
-import type { Deadline } from '../kombo/client';
 import { deletedMeanwhile, recordFailure } from './deletion-fence';
 import { continueLater, emptyCounts, type EngineContext } from './engine-context';
 import { decideFailure, describeFailure } from './failure-policy';
 import type { WalkJob } from './job';
 import type { JobProgress, JobResult } from './outcomes';
-import type { Walk } from './ports';
 import { sweepAfterFullWalk } from './sweep';
 import { walkPages, type PagesOutcome } from './walk-runner';
+import type { Deadline, Walk } from '../ports';
 
 type Runnable = { readonly job: WalkJob; readonly requestedAt: number };
 type LogContext = Record<string, unknown>;

@@ -1,9 +1,8 @@
-import type { Deadline, ListQuery, Page } from '../kombo/client';
 import { KomboCursorRejectedError, KomboPaginationError } from '../kombo/errors';
 import { deletedMeanwhile } from './deletion-fence';
 import { mayStart, requestDeadline, type EngineContext } from './engine-context';
 import { writePage } from './page-writer';
-import type { Walk } from './ports';
+import type { Deadline, ListQuery, Page, Walk } from '../ports';
 
 /** Where a walk through Kombo's pages stopped. */
 export type PagesOutcome =

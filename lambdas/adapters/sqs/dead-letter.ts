@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueMessage } from '../sync/batch';
+import type { QueueMessage } from '../../core/ports';
 
 /**
  * Moves a message straight to the FIFO dead-letter queue with the reason attached, instead of

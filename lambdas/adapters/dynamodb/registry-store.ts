@@ -1,8 +1,8 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { ACTIVE_STATE, DELETED_STATE, type IntegrationRegistry, type RegisteredIntegration } from '../lifecycle/registry';
-import { isConditionFailed } from './dynamo-errors';
-import { REGISTRY_PARTITION, STATE_META_KEY, statePartition } from './table-keys';
+import { isConditionFailed } from './errors';
+import { REGISTRY_PARTITION, STATE_META_KEY, statePartition } from '../../core/table-keys';
+import { ACTIVE_STATE, DELETED_STATE, type IntegrationRegistry, type RegisteredIntegration } from '../../core/ports';
 
 /** Until the state changes back to ACTIVE: far enough to never expire on its own. */
 const UNTIL_STATE_CHANGES = '9999-12-31T23:59:59.999Z';

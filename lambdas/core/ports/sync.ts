@@ -1,6 +1,5 @@
-import type { Deadline, ListQuery, Page } from '../kombo/client';
-import type { QueuedJob, WalkJob } from './job';
-import type { RecordItem } from './record-item';
+import type { WalkJob } from '../sync/job';
+import type { RecordItem } from '../sync/record-item';
 
 /**
  * What the sync engine needs from the outside world. The DynamoDB and SQS implementations live in
@@ -175,18 +174,4 @@ export interface StateStore {
   purgeStatePage(integrationId: string): Promise<{ deleted: number; more: boolean }>;
   /** Ends a purge: the `meta` item keeps only the deletion marker. */
   finishPurge(integrationId: string, at: string): Promise<void>;
-}
-
-/** The part of the Kombo client the engine uses. */
-export interface PageSource {
-  pages(
-    query: ListQuery,
-    options: { deadline: Deadline; startCursor?: string | undefined; maxPages?: number },
-  ): AsyncGenerator<Page & { cursor: string | undefined }>;
-}
-
-/** Where jobs go: the sync-jobs queue. */
-export interface JobQueue {
-  /** Resolves only when every job was accepted by the queue; otherwise throws. */
-  send(jobs: readonly QueuedJob[]): Promise<void>;
 }

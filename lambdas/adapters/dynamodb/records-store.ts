@@ -5,12 +5,12 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { RecordStore, ScanPage, WriteOutcome, WriteResult } from '../sync/ports';
-import type { RecordItem } from '../sync/record-item';
+import type { RecordItem } from '../../core/sync/record-item';
 import { deleteKeys, purgePartitionPage } from './batch-delete';
-import { isConditionFailed, isThrottled, isValidationError } from './dynamo-errors';
+import { isConditionFailed, isThrottled, isValidationError } from './errors';
 import { decodeKey, encodeKey } from './scan-keys';
-import { recordPartition } from './table-keys';
+import { recordPartition } from '../../core/table-keys';
+import type { RecordStore, ScanPage, WriteOutcome, WriteResult } from '../../core/ports';
 
 type Partition = { integrationId: string; resource: string };
 /** Candidates per sweep step, so one step stays short whatever the resource's size. */

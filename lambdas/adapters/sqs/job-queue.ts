@@ -1,17 +1,8 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { QueuedJob } from '../sync/job';
-import { runPool } from '../sync/concurrency';
-import type { JobQueue } from '../sync/ports';
+import type { QueuedJob } from '../../core/sync/job';
+import { runPool } from '../../core/sync/concurrency';
+import { EnqueueError, type JobQueue } from '../../core/ports';
 
-export class EnqueueError extends Error {
-  constructor(
-    message: string,
-    readonly failedJobs: number,
-  ) {
-    super(message);
-    this.name = 'EnqueueError';
-  }
-}
 
 const MAX_BATCH_ENTRIES = 10;
 const CONCURRENT_BATCHES = 4;

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
-import type { LogFields, Telemetry } from './telemetry';
+import type { LogFields, Telemetry } from '../core/ports';
 
 /** One logger and one metrics buffer per container, shared by the handler and the domain. */
 export const logger = new Logger({ serviceName: 'kombo-sync' });

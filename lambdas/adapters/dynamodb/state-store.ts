@@ -6,11 +6,11 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { walkKindSchema } from '../sync/job';
-import type { IntegrationState, PurgeProgress, ResourceState, StateStore, Walk, WalkSummary } from '../sync/ports';
-import { isConditionFailed } from './dynamo-errors';
+import { walkKindSchema } from '../../core/sync/job';
+import { isConditionFailed } from './errors';
 import { deleteKeys, purgePartitionPage } from './batch-delete';
-import { STATE_META_KEY, TTL_ATTRIBUTE, cursorKey, runKey, statePartition, walkKey } from './table-keys';
+import { STATE_META_KEY, TTL_ATTRIBUTE, cursorKey, runKey, statePartition, walkKey } from '../../core/table-keys';
+import type { IntegrationState, PurgeProgress, ResourceState, StateStore, Walk, WalkSummary } from '../../core/ports';
 
 /** How long a full run's summary item is kept. */
 const RUN_SUMMARY_TTL_SECONDS = 90 * 24 * 3600;
