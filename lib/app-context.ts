@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseKomboApiUrl, parseSyncResources } from '../lambdas/core/config';
 import type { KomboSyncStackProps } from './kombo-sync-stack';
+import { ENV } from '../lambdas/contracts';
 
 /**
  * The CDK context keys a user may set (`cdk.json` or `-c key=value`), validated so that a typo
@@ -69,10 +70,10 @@ export function settingsFromContext(all: Record<string, unknown>): AppSettings {
       workerMaxConcurrency: context.workerMaxConcurrency,
       retainTables: context.retainTables,
       workerEnvironment: {
-        ...(context.cursorOverlapMinutes !== undefined ? { CURSOR_OVERLAP_SECONDS: String(context.cursorOverlapMinutes * 60) } : {}),
-        ...(context.tombstoneTtlDays !== undefined ? { TOMBSTONE_TTL_DAYS: String(context.tombstoneTtlDays) } : {}),
-        ...(context.sweepBrakePercent !== undefined ? { SWEEP_BRAKE_PERCENT: String(context.sweepBrakePercent) } : {}),
-        ...(context.sweepBrakeMinRecords !== undefined ? { SWEEP_BRAKE_MIN_RECORDS: String(context.sweepBrakeMinRecords) } : {}),
+        ...(context.cursorOverlapMinutes !== undefined ? { [ENV.cursorOverlapSeconds]: String(context.cursorOverlapMinutes * 60) } : {}),
+        ...(context.tombstoneTtlDays !== undefined ? { [ENV.tombstoneTtlDays]: String(context.tombstoneTtlDays) } : {}),
+        ...(context.sweepBrakePercent !== undefined ? { [ENV.sweepBrakePercent]: String(context.sweepBrakePercent) } : {}),
+        ...(context.sweepBrakeMinRecords !== undefined ? { [ENV.sweepBrakeMinRecords]: String(context.sweepBrakeMinRecords) } : {}),
       },
       fullSyncCron: context.fullSyncCron,
       fullSyncTimeZone: context.fullSyncTimeZone,

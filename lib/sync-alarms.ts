@@ -7,6 +7,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ALARMED_METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/contracts';
 
 export interface SyncAlarmsProps {
   /** Dead-letter queues whose first message means work was given up on. */
@@ -15,7 +16,6 @@ export interface SyncAlarmsProps {
   readonly email?: string;
 }
 
-const NAMESPACE = 'KomboSync';
 
 /**
  * The alarms an operator needs: anything in a dead-letter queue, a sweep the brake stopped, jobs
@@ -69,17 +69,17 @@ export class SyncAlarms extends Construct {
     const countAlarm = (metricName: string, description: string, threshold: number, period: Duration) =>
       alarm(metricName, {
         alarmDescription: `kombo-sync: ${description}`,
-        metric: new Metric({ namespace: NAMESPACE, metricName, dimensionsMap: { service: 'kombo-sync' }, statistic: 'Sum', period }),
+        metric: new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: SERVICE_NAME }, statistic: 'Sum', period }),
         threshold,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
 
-    countAlarm('SweepBraked', 'a full sync would have removed more than the brake allows; an operator decides (README: Brake)', 1, Duration.hours(1));
-    countAlarm('JobsFailed', 'sync jobs are failing (Kombo errors or DynamoDB); they are retried, then dead-lettered', 5, Duration.minutes(15));
-    countAlarm('RecordsRejected', 'DynamoDB refused records as Kombo sent them; they were stored compressed, as metadata only, or skipped (log: "DynamoDB refused a record")', 1, Duration.hours(1));
-    countAlarm('WalkAbandoned', 'a walk failed permanently on consecutive jobs and was given up; the delta cursor is kept (log: "walk abandoned")', 1, Duration.hours(1));
-    countAlarm('WebhookUnauthorized', 'webhooks with a missing or wrong signature (a rotated secret not stored yet?)', 10, Duration.minutes(15));
+    countAlarm(ALARMED_METRIC.sweepBraked, 'a full sync would have removed more than the brake allows; an operator decides (README: Brake)', 1, Duration.hours(1));
+    countAlarm(ALARMED_METRIC.jobsFailed, 'sync jobs are failing (Kombo errors or DynamoDB); they are retried, then dead-lettered', 5, Duration.minutes(15));
+    countAlarm(ALARMED_METRIC.recordsRejected, 'DynamoDB refused records as Kombo sent them; they were stored compressed, as metadata only, or skipped (log: "DynamoDB refused a record")', 1, Duration.hours(1));
+    countAlarm(ALARMED_METRIC.walkAbandoned, 'a walk failed permanently on consecutive jobs and was given up; the delta cursor is kept (log: "walk abandoned")', 1, Duration.hours(1));
+    countAlarm(ALARMED_METRIC.webhookUnauthorized, 'webhooks with a missing or wrong signature (a rotated secret not stored yet?)', 10, Duration.minutes(15));
   }
 }

@@ -5,6 +5,7 @@ import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import path from 'node:path';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/contracts';
 
 const projectRoot = path.resolve(import.meta.dirname, '..');
 
@@ -44,8 +45,8 @@ export class SyncFunction extends NodejsFunction {
       ...rest,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'kombo-sync',
-        POWERTOOLS_METRICS_NAMESPACE: 'KomboSync',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         ...environment,
       },
       bundling: {

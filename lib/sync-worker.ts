@@ -7,6 +7,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SyncFunction } from './sync-function';
 import { allowSecretValueRead } from './sync-secret';
+import { ENV } from '../lambdas/contracts';
 
 export interface SyncWorkerProps {
   readonly jobQueue: Queue;
@@ -46,12 +47,12 @@ export class SyncWorker extends Construct {
       timeout,
       memorySize: 1024,
       environment: {
-        RECORDS_TABLE: props.recordsTable.tableName,
-        STATE_TABLE: props.stateTable.tableName,
-        SYNC_JOBS_QUEUE_URL: props.jobQueue.queueUrl,
-        DEAD_LETTER_QUEUE_URL: props.deadLetterQueue.queueUrl,
-        SECRET_ARN: props.secret.secretArn,
-        KOMBO_API_URL: props.komboApiUrl ?? 'eu',
+        [ENV.recordsTable]: props.recordsTable.tableName,
+        [ENV.stateTable]: props.stateTable.tableName,
+        [ENV.syncJobsQueueUrl]: props.jobQueue.queueUrl,
+        [ENV.deadLetterQueueUrl]: props.deadLetterQueue.queueUrl,
+        [ENV.secretArn]: props.secret.secretArn,
+        [ENV.komboApiUrl]: props.komboApiUrl ?? 'eu',
         ...props.environment,
       },
     });

@@ -10,6 +10,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SyncFunction } from './sync-function';
 import { allowSecretValueRead } from './sync-secret';
+import { ENV } from '../lambdas/contracts';
 
 export const WEBHOOK_PATH = '/webhooks/kombo';
 
@@ -40,10 +41,10 @@ export class WebhookIngress extends Construct {
       description: 'kombo-sync: verifies Kombo webhooks and enqueues sync jobs',
       timeout: Duration.seconds(10),
       environment: {
-        SYNC_JOBS_QUEUE_URL: props.jobQueue.queueUrl,
-        STATE_TABLE: props.stateTable.tableName,
-        SECRET_ARN: props.secret.secretArn,
-        SYNC_RESOURCES: props.syncResources?.join(',') ?? 'all',
+        [ENV.syncJobsQueueUrl]: props.jobQueue.queueUrl,
+        [ENV.stateTable]: props.stateTable.tableName,
+        [ENV.secretArn]: props.secret.secretArn,
+        [ENV.syncResources]: props.syncResources?.join(',') ?? 'all',
       },
     });
     // Exactly what the function does: send jobs (SendMessageBatch is authorised by sqs:SendMessage), keep

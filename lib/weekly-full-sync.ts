@@ -7,6 +7,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SyncFunction } from './sync-function';
+import { ENV } from '../lambdas/contracts';
 
 export const DEFAULT_FULL_SYNC_CRON = 'cron(0 2 ? * SUN *)';
 
@@ -37,9 +38,9 @@ export class WeeklyFullSync extends Construct {
       description: 'kombo-sync: plans full syncs (weekly schedule or on demand)',
       timeout: Duration.minutes(5),
       environment: {
-        SYNC_JOBS_QUEUE_URL: props.jobQueue.queueUrl,
-        STATE_TABLE: props.stateTable.tableName,
-        SYNC_RESOURCES: props.syncResources?.join(',') ?? 'all',
+        [ENV.syncJobsQueueUrl]: props.jobQueue.queueUrl,
+        [ENV.stateTable]: props.stateTable.tableName,
+        [ENV.syncResources]: props.syncResources?.join(',') ?? 'all',
       },
     });
     this.handler.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.jobQueue.queueArn] }));

@@ -1,17 +1,21 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalDynamo, type LocalDynamo } from './aws/dynamo-server';
-import { localAwsEnvironment } from './aws/environment';
-import { startLocalSqs, type LocalSqs } from './aws/sqs-server';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalSqs, type LocalSqs } from './aws/sqs-server';
 import { startFakeKombo, type FakeKombo, type FakeKomboOptions } from './fake-kombo';
 import { pollUntilEmpty, type InvocationReport, type PollOptions, type WorkerHandler } from './runtime/queue-poller';
 import { startWebhookEndpoint, type LocalWebhookEndpoint, type WebhookHandler } from './runtime/webhook-server';
 import type { Context } from 'aws-lambda';
+import { ENV } from '../lambdas/contracts';
+import { awsClients } from '../lambdas/adapters/aws-clients';
+import { jobPlanningConfig, webhookConfig, workerConfig } from '../lambdas/core/config';
+import { createFullSyncHandler } from '../lambdas/full-sync/create-handler';
+import { createWebhookHandler } from '../lambdas/webhook/create-handler';
+import { createWorkerHandler } from '../lambdas/worker/create-handler';
 import { REGISTRY_PARTITION, recordPartition, statePartition } from '../lambdas/core/table-keys';
 
 /**
  * The whole pipeline in this process, every protocol real: the fake Kombo (HTTP), fauxqs (SQS),
  * dynalite (DynamoDB), and the two Lambda handlers behind a local webhook endpoint and queue poller.
- * Start it once per process (or vitest file): the handlers read their environment when first imported.
  */
 export interface Pipeline {
   readonly kombo: FakeKombo;
@@ -21,6 +25,8 @@ export interface Pipeline {
   readonly deadLetterQueueUrl: string;
   readonly webhook: LocalWebhookEndpoint;
   readonly webhookSecret: string;
+  /** The worker function as Lambda would invoke it. */
+  readonly workerHandler: WorkerHandler;
   /** Lets the worker drain the queue, as Lambda's event source would. */
   runWorker(options?: Partial<Pick<PollOptions, 'timeBudgetMs' | 'onInvoke'>> & { maxInvocations?: number }): Promise<InvocationReport[]>;
   /** Every item of the records table for one integration and resource. */
@@ -48,6 +54,8 @@ export async function startPipeline(
     dynamoPath?: string;
     /** Put the AWS-rules layer in front of dynalite (default; see local/aws/aws-rules-proxy.ts). */
     awsRules?: boolean;
+    /** Attempts per DynamoDB request (the functions' default is 8); fewer make throttles reach the walk sooner. */
+    dynamoMaxAttempts?: number;
   } = {},
 ): Promise<Pipeline> {
   const [kombo, sqs, dynamo] = await Promise.all([
@@ -58,23 +66,28 @@ export async function startPipeline(
   const { queueUrl, deadLetterQueueUrl } = await sqs.createSyncJobsQueue('sync-jobs');
   await Promise.all([dynamo.createTable(RECORDS_TABLE), dynamo.createTable(STATE_TABLE)]);
 
-  Object.assign(process.env, {
-    ...localAwsEnvironment({ sqs: sqs.endpoint, dynamodb: dynamo.endpoint }),
-    SYNC_JOBS_QUEUE_URL: queueUrl,
-    DEAD_LETTER_QUEUE_URL: deadLetterQueueUrl,
-    RECORDS_TABLE,
-    STATE_TABLE,
-    KOMBO_API_URL: kombo.baseUrl,
-    KOMBO_API_KEY: kombo.apiKey,
-    KOMBO_WEBHOOK_SECRET: options.webhookSecret ?? WEBHOOK_SECRET,
-    SYNC_RESOURCES: options.syncResources ?? 'all',
+  // The functions' environment as the stack would set it, plus the local-only overrides; handed to the
+  // factories, never to process.env, so a process may start as many pipelines as it likes.
+  const env: Record<string, string> = {
+    [ENV.syncJobsQueueUrl]: queueUrl,
+    [ENV.deadLetterQueueUrl]: deadLetterQueueUrl,
+    [ENV.recordsTable]: RECORDS_TABLE,
+    [ENV.stateTable]: STATE_TABLE,
+    [ENV.komboApiUrl]: kombo.baseUrl,
+    [ENV.localKomboApiKey]: kombo.apiKey,
+    [ENV.localWebhookSecret]: options.webhookSecret ?? WEBHOOK_SECRET,
+    [ENV.syncResources]: options.syncResources ?? 'all',
     ...options.workerEnv,
-  });
-  const { handler: webhookHandler } = (await import('../lambdas/webhook/handler')) as { handler: WebhookHandler };
-  const { handler: workerHandler } = (await import('../lambdas/worker/handler')) as { handler: WorkerHandler };
-  const { handler: fullSyncHandler } = (await import('../lambdas/full-sync/handler')) as {
-    handler: (event: unknown, context: Context) => Promise<unknown>;
   };
+  const clients = awsClients({
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    endpoints: { sqs: sqs.endpoint, dynamodb: dynamo.endpoint },
+    dynamoMaxAttempts: options.dynamoMaxAttempts,
+  });
+  const webhookHandler: WebhookHandler = createWebhookHandler({ config: webhookConfig(env), clients });
+  const workerHandler: WorkerHandler = createWorkerHandler({ config: workerConfig(env), clients });
+  const fullSyncHandler = createFullSyncHandler({ config: jobPlanningConfig(env), clients });
   const webhook = await startWebhookEndpoint(webhookHandler);
 
   const query = async (table: string, pk: string) => {
@@ -98,6 +111,7 @@ export async function startPipeline(
     deadLetterQueueUrl,
     webhook,
     webhookSecret: options.webhookSecret ?? WEBHOOK_SECRET,
+    workerHandler,
     runWorker: (runOptions = {}) => pollUntilEmpty({ sqs: sqs.client, queueUrl, handler: workerHandler, ...runOptions }),
     storedRecords: (integrationId, resource) => query(RECORDS_TABLE, recordPartition(integrationId, resource)),
     stateItems: (integrationId) => query(STATE_TABLE, statePartition(integrationId)),
@@ -106,6 +120,7 @@ export async function startPipeline(
       fullSyncHandler(event, { functionName: 'full-sync', awsRequestId: `local-${Date.now()}`, getRemainingTimeInMillis: () => 300_000 } as Context),
     async close() {
       await webhook.close();
+      for (const client of [clients.dynamo, clients.sqs, clients.secretsManager]) client.destroy();
       await Promise.all([kombo.close(), sqs.close(), dynamo.close()]);
     },
   };

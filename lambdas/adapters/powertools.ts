@@ -1,10 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import type { LogFields, Telemetry } from '../core/ports';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../contracts';
 
 /** One logger and one metrics buffer per container, shared by the handler and the domain. */
-export const logger = new Logger({ serviceName: 'kombo-sync' });
-export const metrics = new Metrics({ namespace: 'KomboSync', serviceName: 'kombo-sync' });
+export const logger = new Logger({ serviceName: SERVICE_NAME });
+export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
 
 export const telemetry: Telemetry = {
   info: (message: string, fields?: LogFields) => logger.info(message, fields ?? {}),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KOMBO_API_URLS } from './kombo/client';
+import { ENV, KOMBO_API_URLS } from '../contracts';
 import { RESOURCE_CATALOGUE, resourceDefinition } from './kombo/catalogue';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './sync/settings';
 import type { SecretOverrides } from './secrets';
@@ -57,19 +57,19 @@ export interface SecretSource {
 function secretSource(env: Env): SecretSource {
   const values = parseEnv(
     {
-      SECRET_ARN: optionalString,
-      KOMBO_WEBHOOK_SECRET: optionalString,
-      KOMBO_WEBHOOK_SECRET_PREVIOUS: optionalString,
-      KOMBO_API_KEY: optionalString,
+      [ENV.secretArn]: optionalString,
+      [ENV.localWebhookSecret]: optionalString,
+      [ENV.localPreviousWebhookSecret]: optionalString,
+      [ENV.localKomboApiKey]: optionalString,
     },
     env,
   );
   return {
-    secretArn: values.SECRET_ARN,
+    secretArn: values[ENV.secretArn],
     overrides: {
-      webhookSecret: values.KOMBO_WEBHOOK_SECRET,
-      previousWebhookSecret: values.KOMBO_WEBHOOK_SECRET_PREVIOUS,
-      komboApiKey: values.KOMBO_API_KEY,
+      webhookSecret: values[ENV.localWebhookSecret],
+      previousWebhookSecret: values[ENV.localPreviousWebhookSecret],
+      komboApiKey: values[ENV.localKomboApiKey],
     },
   };
 }
@@ -84,16 +84,16 @@ export interface JobPlanningConfig {
 export function jobPlanningConfig(env: Env = process.env): JobPlanningConfig {
   const values = parseEnv(
     {
-      SYNC_JOBS_QUEUE_URL: z.string().url('must be the URL of the sync-jobs queue'),
-      STATE_TABLE: z.string().min(1, 'must name the state table'),
-      SYNC_RESOURCES: optionalString,
+      [ENV.syncJobsQueueUrl]: z.string().url('must be the URL of the sync-jobs queue'),
+      [ENV.stateTable]: z.string().min(1, 'must name the state table'),
+      [ENV.syncResources]: optionalString,
     },
     env,
   );
   return {
-    queueUrl: values.SYNC_JOBS_QUEUE_URL,
-    stateTable: values.STATE_TABLE,
-    syncResources: parseSyncResources(values.SYNC_RESOURCES),
+    queueUrl: values[ENV.syncJobsQueueUrl],
+    stateTable: values[ENV.stateTable],
+    syncResources: parseSyncResources(values[ENV.syncResources]),
   };
 }
 
@@ -152,21 +152,21 @@ export interface WorkerConfig {
 export function workerConfig(env: Env = process.env): WorkerConfig {
   const values = parseEnv(
     {
-      RECORDS_TABLE: z.string().min(1, 'must name the records table'),
-      STATE_TABLE: z.string().min(1, 'must name the state table'),
-      SYNC_JOBS_QUEUE_URL: z.string().url('must be the URL of the sync-jobs queue'),
-      DEAD_LETTER_QUEUE_URL: z.string().url('must be the URL of the dead-letter queue'),
-      KOMBO_API_URL: optionalString,
-      KOMBO_REQUEST_TIMEOUT_SECONDS: positiveNumber(30),
-      CURSOR_OVERLAP_SECONDS: positiveNumber(DEFAULT_ENGINE_SETTINGS.overlapMs / 1000),
-      TIME_MARGIN_SECONDS: positiveNumber(DEFAULT_ENGINE_SETTINGS.timeMarginMs / 1000),
-      WRITE_CONCURRENCY: positiveNumber(DEFAULT_ENGINE_SETTINGS.writeConcurrency),
-      TOMBSTONE_TTL_DAYS: positiveNumber(DEFAULT_ENGINE_SETTINGS.tombstoneTtlSeconds / 86_400),
-      INTEGRATION_RECHECK_MINUTES: positiveNumber(DEFAULT_ENGINE_SETTINGS.integrationRecheckMs / 60_000),
-      COALESCE_WINDOW_SECONDS: nonNegativeNumber(DEFAULT_ENGINE_SETTINGS.coalesceWindowMs / 1000),
-      SWEEP_BRAKE_PERCENT: positiveNumber(DEFAULT_ENGINE_SETTINGS.sweepBrakeShare * 100),
-      SWEEP_BRAKE_MIN_RECORDS: nonNegativeNumber(DEFAULT_ENGINE_SETTINGS.sweepBrakeMinRecords),
-      WALK_ABANDON_AFTER_FAILURES: positiveNumber(DEFAULT_ENGINE_SETTINGS.abandonAfterFailures),
+      [ENV.recordsTable]: z.string().min(1, 'must name the records table'),
+      [ENV.stateTable]: z.string().min(1, 'must name the state table'),
+      [ENV.syncJobsQueueUrl]: z.string().url('must be the URL of the sync-jobs queue'),
+      [ENV.deadLetterQueueUrl]: z.string().url('must be the URL of the dead-letter queue'),
+      [ENV.komboApiUrl]: optionalString,
+      [ENV.komboRequestTimeoutSeconds]: positiveNumber(30),
+      [ENV.cursorOverlapSeconds]: positiveNumber(DEFAULT_ENGINE_SETTINGS.overlapMs / 1000),
+      [ENV.timeMarginSeconds]: positiveNumber(DEFAULT_ENGINE_SETTINGS.timeMarginMs / 1000),
+      [ENV.writeConcurrency]: positiveNumber(DEFAULT_ENGINE_SETTINGS.writeConcurrency),
+      [ENV.tombstoneTtlDays]: positiveNumber(DEFAULT_ENGINE_SETTINGS.tombstoneTtlSeconds / 86_400),
+      [ENV.integrationRecheckMinutes]: positiveNumber(DEFAULT_ENGINE_SETTINGS.integrationRecheckMs / 60_000),
+      [ENV.coalesceWindowSeconds]: nonNegativeNumber(DEFAULT_ENGINE_SETTINGS.coalesceWindowMs / 1000),
+      [ENV.sweepBrakePercent]: positiveNumber(DEFAULT_ENGINE_SETTINGS.sweepBrakeShare * 100),
+      [ENV.sweepBrakeMinRecords]: nonNegativeNumber(DEFAULT_ENGINE_SETTINGS.sweepBrakeMinRecords),
+      [ENV.walkAbandonAfterFailures]: positiveNumber(DEFAULT_ENGINE_SETTINGS.abandonAfterFailures),
     },
     env,
   );
@@ -175,24 +175,24 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
     throw new ConfigError('invalid environment: set SECRET_ARN (or KOMBO_API_KEY for local runs)');
   }
   return {
-    recordsTable: values.RECORDS_TABLE,
-    stateTable: values.STATE_TABLE,
-    queueUrl: values.SYNC_JOBS_QUEUE_URL,
-    deadLetterQueueUrl: values.DEAD_LETTER_QUEUE_URL,
+    recordsTable: values[ENV.recordsTable],
+    stateTable: values[ENV.stateTable],
+    queueUrl: values[ENV.syncJobsQueueUrl],
+    deadLetterQueueUrl: values[ENV.deadLetterQueueUrl],
     secrets,
-    komboApiUrl: parseKomboApiUrl(values.KOMBO_API_URL),
-    requestTimeoutMs: values.KOMBO_REQUEST_TIMEOUT_SECONDS * 1000,
+    komboApiUrl: parseKomboApiUrl(values[ENV.komboApiUrl]),
+    requestTimeoutMs: values[ENV.komboRequestTimeoutSeconds] * 1000,
     engine: {
-      overlapMs: values.CURSOR_OVERLAP_SECONDS * 1000,
-      timeMarginMs: values.TIME_MARGIN_SECONDS * 1000,
-      writeConcurrency: Math.max(1, Math.floor(values.WRITE_CONCURRENCY)),
-      tombstoneTtlSeconds: Math.round(values.TOMBSTONE_TTL_DAYS * 86_400),
-      integrationRecheckMs: values.INTEGRATION_RECHECK_MINUTES * 60_000,
+      overlapMs: values[ENV.cursorOverlapSeconds] * 1000,
+      timeMarginMs: values[ENV.timeMarginSeconds] * 1000,
+      writeConcurrency: Math.max(1, Math.floor(values[ENV.writeConcurrency])),
+      tombstoneTtlSeconds: Math.round(values[ENV.tombstoneTtlDays] * 86_400),
+      integrationRecheckMs: values[ENV.integrationRecheckMinutes] * 60_000,
       maxPages: DEFAULT_ENGINE_SETTINGS.maxPages,
-      coalesceWindowMs: values.COALESCE_WINDOW_SECONDS * 1000,
-      sweepBrakeShare: values.SWEEP_BRAKE_PERCENT / 100,
-      sweepBrakeMinRecords: Math.floor(values.SWEEP_BRAKE_MIN_RECORDS),
-      abandonAfterFailures: Math.max(1, Math.floor(values.WALK_ABANDON_AFTER_FAILURES)),
+      coalesceWindowMs: values[ENV.coalesceWindowSeconds] * 1000,
+      sweepBrakeShare: values[ENV.sweepBrakePercent] / 100,
+      sweepBrakeMinRecords: Math.floor(values[ENV.sweepBrakeMinRecords]),
+      abandonAfterFailures: Math.max(1, Math.floor(values[ENV.walkAbandonAfterFailures])),
       throttleBackoffMs: DEFAULT_ENGINE_SETTINGS.throttleBackoffMs,
       maxThrottleBackoffMs: DEFAULT_ENGINE_SETTINGS.maxThrottleBackoffMs,
     },

@@ -227,7 +227,7 @@ describe('full sync and sweep', () => {
     pipeline.kombo.injectFault({ kind: 'status', status: 409, match: { integrationId: id, page: 2 } });
     await fullSyncOf(id, 'hris/absences');
     const { pollOnce } = await import('../../local/runtime/queue-poller');
-    const { handler } = await import('../../lambdas/worker/handler');
+    const handler = pipeline.workerHandler;
     expect(await pollOnce({ sqs: pipeline.sqs.client, queueUrl: pipeline.queueUrl, handler })).toMatchObject({ failed: 1 });
     expect(live(await pipeline.storedRecords(id, 'hris/absences'))).toHaveLength(600);
 

@@ -83,7 +83,7 @@ describe('signed webhook → queue → worker → DynamoDB', () => {
     const invocations = await pipeline.runWorker();
     expect(invocations.every((report) => report.failed === 0)).toBe(true);
     const meta = (await pipeline.stateItems(HRIS)).find((item) => item.sk === 'meta');
-    expect(meta).toMatchObject({ blocked_code: 'INTEGRATION.INACTIVE', blocked_until: expect.any(String) });
+    expect(meta).toMatchObject({ block: { by: 'kombo', code: 'INTEGRATION.INACTIVE', until: expect.any(String), at: expect.any(String) } });
 
     const before = pipeline.kombo.requests.length;
     await deliver(HRIS, ['hris_employees', 'hris_employments']);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KomboUnavailableError } from '../../lambdas/core/kombo/errors';
 import type { KomboRecord } from '../../lambdas/core/kombo/responses';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamodb/records-store';
-import { DynamoRegistry } from '../../lambdas/adapters/dynamodb/registry-store';
+import { DynamoIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store';
 import { DynamoStateStore } from '../../lambdas/adapters/dynamodb/state-store';
 import { recordPartition, statePartition } from '../../lambdas/core/table-keys';
 import { createJobRunner, type JobRunner } from '../../lambdas/core/sync/job-runner';
@@ -62,7 +62,7 @@ async function walkWithDeletion(integrationId: string, job: WalkJob, when: 'writ
   const deleteNow = async () => {
     if (deleted) return;
     deleted = true;
-    await new DynamoRegistry(dynamo.documents, STATE).markDeleted({ id: integrationId, tool: 'personio', category: 'HRIS', at: new Date().toISOString() });
+    await new DynamoIntegrationStore(dynamo.documents, STATE).markDeleted({ id: integrationId, tool: 'personio', category: 'HRIS', at: new Date().toISOString() });
     const purge = await engine.run({ job: { v: 1, kind: 'purge', integrationId }, requestedAt: Date.now() }, { remainingMs: () => 300_000 });
     expect(purge.outcome).toBe('completed');
   };
@@ -88,7 +88,7 @@ async function walkWithDeletion(integrationId: string, job: WalkJob, when: 'writ
     },
   };
   engine = createJobRunner(
-    { kombo: when === 'kombo-failing' ? failingKombo : twoPages, records: racingRecords, state: racingState, queue: { send: async () => undefined }, telemetry },
+    { kombo: when === 'kombo-failing' ? failingKombo : twoPages, records: racingRecords, state: racingState, integrations: new DynamoIntegrationStore(dynamo.documents, STATE), queue: { send: async () => undefined }, telemetry },
     { ...DEFAULT_ENGINE_SETTINGS, coalesceWindowMs: 0 },
   );
   const result = await engine.run({ job, requestedAt: Date.now() - 1_000 }, { remainingMs: () => 300_000 });

@@ -1,7 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDynamo, type LocalDynamo } from '../../local/aws/dynamo-server';
-import { startLocalSqs, type LocalSqs } from '../../local/aws/sqs-server';
+import { awsClients } from '../../lambdas/adapters/aws-clients';
+import { webhookConfig } from '../../lambdas/core/config';
+import { createWebhookHandler } from '../../lambdas/webhook/create-handler';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalSqs, type LocalSqs } from '../../local/aws/sqs-server';
 import { drainQueue } from '../../local/aws/drain-queue';
 import { apiGatewayEvent, dataChangedBody, kombosSignature } from '../support/webhook-events';
 
@@ -21,13 +24,14 @@ beforeAll(async () => {
   ({ queueUrl } = await sqs.createSyncJobsQueue('webhook-it'));
   dynamo = await startLocalDynamo();
   await dynamo.createTable('state');
-  process.env.AWS_ENDPOINT_URL_SQS = sqs.endpoint;
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
-  process.env.STATE_TABLE = 'state';
-  process.env.SYNC_JOBS_QUEUE_URL = queueUrl;
-  process.env.KOMBO_WEBHOOK_SECRET = SECRET;
-  process.env.SYNC_RESOURCES = 'ats/applications,ats/candidates,ats/jobs,hris/employees';
-  ({ handler } = (await import('../../lambdas/webhook/handler')) as { handler: Handler });
+  const config = webhookConfig({
+    STATE_TABLE: 'state',
+    SYNC_JOBS_QUEUE_URL: queueUrl,
+    KOMBO_WEBHOOK_SECRET: SECRET,
+    SYNC_RESOURCES: 'ats/applications,ats/candidates,ats/jobs,hris/employees',
+  });
+  const clients = awsClients({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoints: { sqs: sqs.endpoint, dynamodb: dynamo.endpoint } });
+  handler = createWebhookHandler({ config, clients });
 });
 
 afterAll(async () => {

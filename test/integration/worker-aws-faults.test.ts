@@ -17,8 +17,8 @@ let workerHandler: WorkerHandler;
 
 beforeAll(async () => {
   // Two attempts per DynamoDB request, so that an injected throttle reaches the walk quickly.
-  pipeline = await startPipeline({ kombo: { seed: 71 }, workerEnv: { COALESCE_WINDOW_SECONDS: '0', AWS_MAX_ATTEMPTS: '2' } });
-  workerHandler = (await import('../../lambdas/worker/handler')).handler as WorkerHandler;
+  pipeline = await startPipeline({ kombo: { seed: 71 }, workerEnv: { COALESCE_WINDOW_SECONDS: '0' }, dynamoMaxAttempts: 2 });
+  workerHandler = pipeline.workerHandler;
 });
 afterAll(async () => pipeline?.close());
 

@@ -71,7 +71,7 @@ describe('worker properties', () => {
     pipeline.kombo.injectFault({ kind: 'status', status: 409, code: 'PLATFORM.UNKNOWN_CONFLICT', match: { integrationId: id, page: 3 } });
     await sendJob(id, 'hris/employments', 'crash-1');
 
-    const poll = { sqs: pipeline.sqs.client, queueUrl: pipeline.queueUrl, handler: (await import('../../lambdas/worker/handler')).handler };
+    const poll = { sqs: pipeline.sqs.client, queueUrl: pipeline.queueUrl, handler: pipeline.workerHandler };
     const first = await pollOnce(poll);
     expect(first).toMatchObject({ messages: 1, failed: 1 });
     const walk = (await pipeline.stateItems(id)).find((item) => item.sk === 'walk#hris/employments');
@@ -131,7 +131,7 @@ describe('worker recovery', () => {
     pipeline.kombo.seed(id, 'hris/locations', 600);
     pipeline.kombo.injectFault({ kind: 'status', status: 409, match: { integrationId: id, page: 2 } });
     await sendJob(id, 'hris/locations', 'expired-1');
-    const poll = { sqs: pipeline.sqs.client, queueUrl: pipeline.queueUrl, handler: (await import('../../lambdas/worker/handler')).handler };
+    const poll = { sqs: pipeline.sqs.client, queueUrl: pipeline.queueUrl, handler: pipeline.workerHandler };
     expect(await pollOnce(poll)).toMatchObject({ failed: 1 });
 
     pipeline.kombo.injectFault({ kind: 'reject-cursor', match: { integrationId: id } });

@@ -32,6 +32,7 @@ export function engineHarness(kombo: PageSource, settings: Partial<EngineSetting
       kombo,
       records,
       state,
+      integrations: state,
       queue: { send: async (jobs) => void sent.push(...jobs) },
       telemetry,
       now: clock.now,

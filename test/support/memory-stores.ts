@@ -1,5 +1,5 @@
 import type { RecordItem } from '../../lambdas/core/sync/record-item';
-import type { IntegrationState, Page, PageSource, PurgeProgress, RecordStore, ResourceState, ScanPage, StateStore, Walk, WalkSummary, WriteResult } from '../../lambdas/core/ports';
+import type { IntegrationState, IntegrationStatus, Page, PageSource, PurgeProgress, RecordStore, ResourceState, ScanPage, StateStore, Walk, WalkSummary, WriteResult } from '../../lambdas/core/ports';
 
 type Partition = { integrationId: string; resource: string };
 type StoredRecord = RecordItem & { swept_at?: string };
@@ -98,8 +98,11 @@ interface CursorItem {
   failures: number;
 }
 
-/** The state table in memory, with the DynamoDB store's rules (the cursor never moves back). */
-export class MemoryStateStore implements StateStore {
+/**
+ * The state table in memory, with the DynamoDB stores' rules (the cursor never moves back): the
+ * resource items, and the integration's own item (two stores in AWS; one fake serves both ports).
+ */
+export class MemoryStateStore implements StateStore, IntegrationStatus {
   readonly walks = new Map<string, Walk>();
   readonly cursors = new Map<string, CursorItem>();
   readonly runs = new Set<string>();
@@ -164,13 +167,13 @@ export class MemoryStateStore implements StateStore {
   async blockIntegration(integrationId: string, block: { code: string; until: string; at: string }): Promise<void> {
     this.calls.push('blockIntegration');
     const current = this.integrations.get(integrationId);
-    this.integrations.set(integrationId, { deletedAt: undefined, purge: undefined, ...current, blockedCode: block.code, blockedUntil: block.until });
+    this.integrations.set(integrationId, { deletedAt: undefined, purge: undefined, ...current, block: { by: 'kombo', ...block } });
   }
 
   async savePurgeProgress(integrationId: string, progress: PurgeProgress): Promise<void> {
     this.calls.push('savePurgeProgress');
     const current = this.integrations.get(integrationId);
-    this.integrations.set(integrationId, { blockedCode: undefined, blockedUntil: undefined, deletedAt: undefined, ...current, purge: progress });
+    this.integrations.set(integrationId, { block: undefined, deletedAt: undefined, ...current, purge: progress });
   }
 
   async purgeStatePage(integrationId: string): Promise<{ deleted: number; more: boolean }> {
@@ -192,13 +195,13 @@ export class MemoryStateStore implements StateStore {
   async finishPurge(integrationId: string, at: string): Promise<void> {
     this.calls.push('finishPurge');
     const current = this.integrations.get(integrationId);
-    this.integrations.set(integrationId, { blockedCode: undefined, blockedUntil: undefined, purge: undefined, deletedAt: current?.deletedAt ?? at, purgedAt: at });
+    this.integrations.set(integrationId, { block: undefined, purge: undefined, deletedAt: current?.deletedAt ?? at, purgedAt: at });
   }
 
   /** As the webhook does on `integration-deleted`. */
   markDeleted(integrationId: string, at: string): void {
     const current = this.integrations.get(integrationId);
-    this.integrations.set(integrationId, { blockedCode: undefined, blockedUntil: undefined, purge: undefined, ...current, deletedAt: at });
+    this.integrations.set(integrationId, { block: undefined, purge: undefined, ...current, deletedAt: at });
   }
 
   cursorOf(integrationId: string, resource: string): CursorItem | undefined {

@@ -4,6 +4,9 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { awsClients } from '../../lambdas/adapters/aws-clients';
+import { webhookConfig } from '../../lambdas/core/config';
+import { createWebhookHandler } from '../../lambdas/webhook/create-handler';
 import { apiGatewayEvent, dataChangedBody, kombosSignature } from '../support/webhook-events';
 
 const sqs = mockClient(SQSClient);
@@ -21,11 +24,13 @@ const signedEvent = (body: string) => apiGatewayEvent(body, { 'x-kombo-signature
 const batchInputs = () => sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input as SendMessageBatchCommandInput);
 
 beforeAll(async () => {
-  process.env.SYNC_JOBS_QUEUE_URL = QUEUE_URL;
-  process.env.SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kombo-sync-AbCdEf';
-  process.env.SYNC_RESOURCES = 'all';
-  process.env.STATE_TABLE = 'kombo-sync-state';
-  ({ handler } = (await import('../../lambdas/webhook/handler')) as { handler: Handler });
+  const config = webhookConfig({
+    SYNC_JOBS_QUEUE_URL: QUEUE_URL,
+    SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kombo-sync-AbCdEf',
+    SYNC_RESOURCES: 'all',
+    STATE_TABLE: 'kombo-sync-state',
+  });
+  handler = createWebhookHandler({ config, clients: awsClients({ region: 'eu-west-1' }) });
 });
 
 beforeEach(() => {

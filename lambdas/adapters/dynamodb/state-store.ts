@@ -10,7 +10,7 @@ import { walkKindSchema } from '../../core/sync/job';
 import { isConditionFailed } from './errors';
 import { deleteKeys, purgePartitionPage } from './batch-delete';
 import { STATE_META_KEY, TTL_ATTRIBUTE, cursorKey, runKey, statePartition, walkKey } from '../../core/table-keys';
-import type { IntegrationState, PurgeProgress, ResourceState, StateStore, Walk, WalkSummary } from '../../core/ports';
+import type { ResourceState, StateStore, Walk, WalkSummary } from '../../core/ports';
 
 /** How long a full run's summary item is kept. */
 const RUN_SUMMARY_TTL_SECONDS = 90 * 24 * 3600;
@@ -19,7 +19,8 @@ const RUN_SUMMARY_TTL_SECONDS = 90 * 24 * 3600;
 const RESOURCE_NAME = { '#resource': 'resource' };
 
 /**
- * The state table: per integration a `meta` item, and per resource a `cursor#<resource>` item
+ * The state table's resource items (the integration's `meta` item and the registry belong to
+ * DynamoIntegrationStore): per resource a `cursor#<resource>` item
  * (delta cursor, last success, last error, counts) and, while one runs, a `walk#<resource>` item
  * (the checkpoint of a walk in progress).
  */
@@ -38,18 +39,6 @@ export class DynamoStateStore implements StateStore {
     return {
       deltaCursor: typeof cursor?.delta_cursor === 'string' ? cursor.delta_cursor : undefined,
       walk: walk ? walkFromItem(integrationId, resource, walk) : undefined,
-    };
-  }
-
-  async integrationState(integrationId: string): Promise<IntegrationState | undefined> {
-    const meta = await this.get(statePartition(integrationId), STATE_META_KEY);
-    if (!meta) return undefined;
-    const purge = purgeProgressSchema.safeParse(meta.purge);
-    return {
-      blockedCode: typeof meta.blocked_code === 'string' ? meta.blocked_code : undefined,
-      blockedUntil: typeof meta.blocked_until === 'string' ? meta.blocked_until : undefined,
-      deletedAt: typeof meta.deleted_at === 'string' ? meta.deleted_at : undefined,
-      purge: purge.success ? purge.data : undefined,
     };
   }
 
@@ -146,38 +135,10 @@ export class DynamoStateStore implements StateStore {
     await this.discardWalk(walk.integrationId, walk.resource);
   }
 
-  async savePurgeProgress(integrationId: string, progress: PurgeProgress): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: statePartition(integrationId), sk: STATE_META_KEY },
-        UpdateExpression: 'SET purge = :purge',
-        ExpressionAttributeValues: { ':purge': { ...progress, key: progress.key ?? null } },
-      }),
-    );
-  }
-
   async purgeStatePage(integrationId: string): Promise<{ deleted: number; more: boolean }> {
     // Always the first page: what it deleted is gone, and the meta item stays as the deletion marker.
     const page = await purgePartitionPage(this.client, this.tableName, statePartition(integrationId), { keep: (sk) => sk === STATE_META_KEY });
     return { deleted: page.deleted, more: page.lastKey !== undefined };
-  }
-
-  async finishPurge(integrationId: string, at: string): Promise<void> {
-    const meta = await this.get(statePartition(integrationId), STATE_META_KEY);
-    // The marker that keeps late jobs from bringing data back; no customer details.
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: statePartition(integrationId),
-          sk: STATE_META_KEY,
-          integration_id: integrationId,
-          deleted_at: typeof meta?.deleted_at === 'string' ? meta.deleted_at : at,
-          purged_at: at,
-        },
-      }),
-    );
   }
 
   async runCompleted(integrationId: string, resource: string, runId: string): Promise<boolean> {
@@ -213,31 +174,11 @@ export class DynamoStateStore implements StateStore {
     );
   }
 
-  async blockIntegration(integrationId: string, block: { code: string; until: string; at: string }): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: statePartition(integrationId), sk: STATE_META_KEY },
-        UpdateExpression: 'SET integration_id = :id, blocked_code = :code, blocked_until = :until, blocked_at = :at',
-        ExpressionAttributeValues: { ':id': integrationId, ':code': block.code, ':until': block.until, ':at': block.at },
-      }),
-    );
-  }
-
   private async get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
     const response = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }));
     return response.Item;
   }
 }
-
-const purgeProgressSchema = z
-  .object({
-    resourceIndex: z.number().int().nonnegative(),
-    key: z.string().nullish(),
-    deleted: z.number().int().nonnegative(),
-    round: z.number().int().positive().optional().default(1),
-  })
-  .transform((progress) => ({ ...progress, key: progress.key ?? undefined }));
 
 const sweepSchema = z
   .object({

@@ -11,7 +11,6 @@ import type { Deadline, ListQuery, Page } from '../ports';
  * A small Kombo read client on Node's fetch. Not the official SDK: its enums are closed (a value
  * Kombo adds later makes it throw), its response validation is strict, and it has no LMS endpoints.
  */
-export const KOMBO_API_URLS = { eu: 'https://api.kombo.dev/v1', us: 'https://api.us.kombo.dev/v1' } as const;
 export const MAX_PAGE_SIZE = 250;
 
 export interface RetryNotice {

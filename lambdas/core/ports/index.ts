@@ -4,7 +4,16 @@
  */
 export type * from './kombo';
 export { EnqueueError, type DeadLetter, type JobQueue, type QueueMessage } from './queue';
-export { ACTIVE_STATE, DELETED_STATE, type IntegrationRegistry, type RegisteredIntegration } from './registry';
+export {
+  ACTIVE_STATE,
+  DELETED_STATE,
+  type IntegrationBlock,
+  type IntegrationRegistry,
+  type IntegrationState,
+  type IntegrationStatus,
+  type PurgeProgress,
+  type RegisteredIntegration,
+} from './integrations';
 export type * from './secrets';
 export type * from './sync';
 export type * from './telemetry';

@@ -128,25 +128,6 @@ export interface ResourceState {
   readonly walk: Walk | undefined;
 }
 
-export interface IntegrationState {
-  /** Set when the integration cannot be read; jobs are skipped until `blockedUntil`. */
-  readonly blockedCode: string | undefined;
-  readonly blockedUntil: string | undefined;
-  /** Set when Kombo said the integration was deleted; its jobs are dropped. */
-  readonly deletedAt: string | undefined;
-  /** Where a purge in progress has got to. */
-  readonly purge: PurgeProgress | undefined;
-}
-
-export interface PurgeProgress {
-  /** Index into the resource catalogue of the partition being deleted; past the end: state items. */
-  readonly resourceIndex: number;
-  readonly key: string | undefined;
-  readonly deleted: number;
-  /** 1 for the first pass; more when items written meanwhile had to be purged again. */
-  readonly round: number;
-}
-
 export interface WalkSummary {
   readonly walk: Walk;
   readonly finishedAt: string;
@@ -155,7 +136,6 @@ export interface WalkSummary {
 
 export interface StateStore {
   resourceState(integrationId: string, resource: string): Promise<ResourceState>;
-  integrationState(integrationId: string): Promise<IntegrationState | undefined>;
   saveWalk(walk: Walk): Promise<void>;
   /**
    * Moves the delta cursor to the walk's start (never backwards), records the summary (and, for a
@@ -168,10 +148,6 @@ export interface StateStore {
   /** True when a full-sync run has already completed for the resource (its run item exists). */
   runCompleted(integrationId: string, resource: string, runId: string): Promise<boolean>;
   recordFailure(integrationId: string, resource: string, failure: { at: string; code: string | null; message: string }): Promise<void>;
-  blockIntegration(integrationId: string, block: { code: string; until: string; at: string }): Promise<void>;
-  savePurgeProgress(integrationId: string, progress: PurgeProgress): Promise<void>;
   /** Deletes one page of the integration's state items, all but its `meta` item. */
   purgeStatePage(integrationId: string): Promise<{ deleted: number; more: boolean }>;
-  /** Ends a purge: the `meta` item keeps only the deletion marker. */
-  finishPurge(integrationId: string, at: string): Promise<void>;
 }

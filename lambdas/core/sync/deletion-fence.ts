@@ -9,7 +9,7 @@ import type { Walk } from '../ports';
  * them.
  */
 export async function deletedMeanwhile(ctx: EngineContext, walk: Walk, writtenIds: readonly string[]): Promise<boolean> {
-  if (!(await ctx.state.integrationState(walk.integrationId))?.deletedAt) return false;
+  if (!(await ctx.integrations.integrationState(walk.integrationId))?.deletedAt) return false;
   await ctx.records.remove({ integrationId: walk.integrationId, resource: walk.resource }, writtenIds);
   await ctx.state.forgetResource(walk.integrationId, walk.resource, walk.runId);
   return true;

@@ -1,12 +1,13 @@
 import { continuationOf } from './job';
 import type { JobProgress, JobResult, RunnableJob } from './outcomes';
 import type { EngineSettings } from './settings';
-import type { Deadline, JobQueue, PageSource, RecordStore, StateStore, Telemetry, WalkCounts } from '../ports';
+import type { Deadline, IntegrationStatus, JobQueue, PageSource, RecordStore, StateStore, Telemetry, WalkCounts } from '../ports';
 
 export interface EngineDependencies {
   readonly kombo: PageSource;
   readonly records: RecordStore;
   readonly state: StateStore;
+  readonly integrations: IntegrationStatus;
   readonly queue: JobQueue;
   readonly telemetry: Telemetry;
   readonly now?: () => Date;

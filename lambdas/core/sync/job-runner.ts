@@ -1,4 +1,5 @@
 import { continueLater, engineContext, type EngineContext, type EngineDependencies } from './engine-context';
+import type { IntegrationBlock } from '../ports';
 import type { JobResult, RunnableJob } from './outcomes';
 import { purgeIntegration } from './purge';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './settings';
@@ -22,17 +23,23 @@ async function runJob(ctx: EngineContext, runnable: RunnableJob, deadline: Deadl
     return continueLater(ctx, runnable, `deferred#${ctx.now().getTime()}`, { walks: 0, pages: 0 });
   }
   if (job.kind === 'purge') return purgeIntegration(ctx, { job, requestedAt: runnable.requestedAt }, deadline);
-  const integration = await ctx.state.integrationState(job.integrationId);
+  const integration = await ctx.integrations.integrationState(job.integrationId);
   const context = { integrationId: job.integrationId, resource: job.resource, kind: job.kind };
   if (integration?.deletedAt) {
     ctx.telemetry.info('job dropped: the integration was deleted', context);
     ctx.telemetry.count('JobDroppedIntegrationDeleted');
     return { outcome: 'skipped', reason: 'integration-deleted' };
   }
-  if (integration?.blockedUntil && Date.parse(integration.blockedUntil) > ctx.now().getTime()) {
-    ctx.telemetry.info('job skipped: integration unavailable', { ...context, code: integration.blockedCode });
+  if (integration?.block && isBlocked(integration.block, ctx.now())) {
+    const { block } = integration;
+    ctx.telemetry.info('job skipped: integration unavailable', { ...context, blockedBy: block.by, code: block.by === 'kombo' ? block.code : block.state });
     ctx.telemetry.count('JobSkippedIntegrationUnavailable');
     return { outcome: 'skipped', reason: 'integration-unavailable' };
   }
   return runWalkJob(ctx, { job, requestedAt: runnable.requestedAt }, deadline, context);
+}
+
+/** A block by state holds until the state changes; one by a Kombo answer until it is time to ask again. */
+export function isBlocked(block: IntegrationBlock, now: Date): boolean {
+  return block.by === 'state' || Date.parse(block.until) > now.getTime();
 }

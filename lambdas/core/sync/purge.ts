@@ -17,9 +17,9 @@ export async function purgeIntegration(
   runnable: { job: PurgeJob; requestedAt: number },
   deadline: Deadline,
 ): Promise<JobResult> {
-  const { records, state, telemetry } = ctx;
+  const { records, state, integrations, telemetry } = ctx;
   const integrationId = runnable.job.integrationId;
-  const integration = await state.integrationState(integrationId);
+  const integration = await integrations.integrationState(integrationId);
   if (!integration?.deletedAt) {
     telemetry.warn('purge skipped: the integration is not marked deleted', { integrationId });
     telemetry.count('PurgeSkipped');
@@ -40,7 +40,7 @@ export async function purgeIntegration(
         ? { ...purge, key: page.nextKey, deleted }
         : { ...purge, resourceIndex: purge.resourceIndex + 1, key: undefined, deleted };
       telemetry.count('RecordsPurged', page.result.deleted);
-      await state.savePurgeProgress(integrationId, purge);
+      await integrations.savePurgeProgress(integrationId, purge);
       progress.pages++;
     }
     for (let more = true; more; ) {
@@ -57,9 +57,9 @@ export async function purgeIntegration(
     }
     telemetry.warn('purge found items written meanwhile; purging again', { integrationId, round: purge.round, leftovers });
     purge = { resourceIndex: 0, key: undefined, deleted: purge.deleted + leftovers, round: purge.round + 1 };
-    await state.savePurgeProgress(integrationId, purge);
+    await integrations.savePurgeProgress(integrationId, purge);
   }
-  await state.finishPurge(integrationId, ctx.now().toISOString());
+  await integrations.finishPurge(integrationId, ctx.now().toISOString());
   telemetry.info('integration purged', { integrationId, recordsDeleted: purge.deleted, rounds: purge.round });
   telemetry.count('IntegrationsPurged');
   return { outcome: 'completed', walks: 0, pages: progress.pages };

@@ -164,7 +164,7 @@ async function onFailure(
   if (decision.action === 'block-integration') {
     const at = ctx.now();
     const until = new Date(at.getTime() + ctx.settings.integrationRecheckMs).toISOString();
-    await state.blockIntegration(walk.integrationId, { code: code ?? 'UNKNOWN', until, at: at.toISOString() });
+    await ctx.integrations.blockIntegration(walk.integrationId, { code: code ?? 'UNKNOWN', until, at: at.toISOString() });
     await state.discardWalk(walk.integrationId, walk.resource);
     telemetry.warn('integration unavailable; its jobs are skipped until it changes', { ...fields, until });
     telemetry.count('IntegrationBlocked');

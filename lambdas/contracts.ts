@@ -1,0 +1,42 @@
+/**
+ * What the stack (`lib/`) and the functions share, in one module both import, so that they cannot
+ * drift: the functions' environment variable names, the metric namespace and service name, the
+ * metrics the alarms watch, Kombo's API base URLs. It loads nothing else.
+ */
+export const ENV = {
+  recordsTable: 'RECORDS_TABLE',
+  stateTable: 'STATE_TABLE',
+  syncJobsQueueUrl: 'SYNC_JOBS_QUEUE_URL',
+  deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
+  secretArn: 'SECRET_ARN',
+  syncResources: 'SYNC_RESOURCES',
+  komboApiUrl: 'KOMBO_API_URL',
+  komboRequestTimeoutSeconds: 'KOMBO_REQUEST_TIMEOUT_SECONDS',
+  cursorOverlapSeconds: 'CURSOR_OVERLAP_SECONDS',
+  timeMarginSeconds: 'TIME_MARGIN_SECONDS',
+  writeConcurrency: 'WRITE_CONCURRENCY',
+  tombstoneTtlDays: 'TOMBSTONE_TTL_DAYS',
+  integrationRecheckMinutes: 'INTEGRATION_RECHECK_MINUTES',
+  coalesceWindowSeconds: 'COALESCE_WINDOW_SECONDS',
+  sweepBrakePercent: 'SWEEP_BRAKE_PERCENT',
+  sweepBrakeMinRecords: 'SWEEP_BRAKE_MIN_RECORDS',
+  walkAbandonAfterFailures: 'WALK_ABANDON_AFTER_FAILURES',
+  /** Local runs only (tests, `npm start`, `sam local`): the stack never sets these. */
+  localWebhookSecret: 'KOMBO_WEBHOOK_SECRET',
+  localPreviousWebhookSecret: 'KOMBO_WEBHOOK_SECRET_PREVIOUS',
+  localKomboApiKey: 'KOMBO_API_KEY',
+} as const;
+
+export const SERVICE_NAME = 'kombo-sync';
+export const METRICS_NAMESPACE = 'KomboSync';
+
+/** Metrics an alarm watches: emitted by the functions under these names. */
+export const ALARMED_METRIC = {
+  sweepBraked: 'SweepBraked',
+  jobsFailed: 'JobsFailed',
+  recordsRejected: 'RecordsRejected',
+  walkAbandoned: 'WalkAbandoned',
+  webhookUnauthorized: 'WebhookUnauthorized',
+} as const;
+
+export const KOMBO_API_URLS = { eu: 'https://api.kombo.dev/v1', us: 'https://api.us.kombo.dev/v1' } as const;

@@ -1,0 +1,53 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type AwsClients, awsClients } from '../adapters/aws-clients';
+import { DynamoIntegrationStore } from '../adapters/dynamodb/integration-store';
+import { logger, metrics, telemetry } from '../adapters/powertools';
+import { secretsManagerLoader } from '../adapters/secrets-manager';
+import { SqsJobQueue } from '../adapters/sqs/job-queue';
+import { type WebhookConfig, webhookConfig } from '../core/config';
+import { receiveWebhook } from '../core/ingest/receive-webhook';
+import { CachedSecrets } from '../core/secrets';
+
+export interface WebhookWiring {
+  readonly config: WebhookConfig;
+  readonly clients: Pick<AwsClients, 'dynamo' | 'sqs' | 'secretsManager'>;
+}
+
+/** The configuration and clients from the function's environment, as in AWS. */
+export const webhookFromEnvironment = (env: Record<string, string | undefined> = process.env): WebhookWiring => ({
+  config: webhookConfig(env),
+  clients: awsClients(),
+});
+
+/** The webhook function: everything it builds lives as long as the handler (one container). */
+export function createWebhookHandler({ config, clients }: WebhookWiring) {
+  const secrets = new CachedSecrets(
+    config.secrets.secretArn ? secretsManagerLoader(clients.secretsManager, config.secrets.secretArn) : undefined,
+    config.secrets.overrides,
+  );
+  const deps = {
+    webhookSecrets: () => secrets.webhookSecrets(),
+    queue: new SqsJobQueue(clients.sqs, config.queueUrl),
+    registry: new DynamoIntegrationStore(clients.dynamo, config.stateTable),
+    syncResources: config.syncResources,
+    telemetry,
+  };
+
+  async function handleWebhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+    const signature = headerValue(event.headers, 'x-kombo-signature');
+    const response = await receiveWebhook({ body: event.body, isBase64Encoded: event.isBase64Encoded, signature }, deps);
+    return { statusCode: response.statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(response.body) };
+  }
+
+  return middy(handleWebhook).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+}
+
+/** HTTP APIs lower-case header names; other callers (sam local, tests) may not. */
+function headerValue(headers: APIGatewayProxyEventV2['headers'] | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
+}

@@ -1,0 +1,74 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { type AwsClients, awsClients } from '../adapters/aws-clients';
+import { DynamoIntegrationStore } from '../adapters/dynamodb/integration-store';
+import { DynamoRecordStore } from '../adapters/dynamodb/records-store';
+import { DynamoStateStore } from '../adapters/dynamodb/state-store';
+import { logger, metrics, telemetry } from '../adapters/powertools';
+import { secretsManagerLoader } from '../adapters/secrets-manager';
+import { sqsDeadLetter } from '../adapters/sqs/dead-letter';
+import { SqsJobQueue } from '../adapters/sqs/job-queue';
+import { type WorkerConfig, workerConfig } from '../core/config';
+import { KomboClient } from '../core/kombo/client';
+import { CachedSecrets } from '../core/secrets';
+import { processBatch } from '../core/sync/batch';
+import { createJobRunner } from '../core/sync/job-runner';
+
+export interface WorkerWiring {
+  readonly config: WorkerConfig;
+  readonly clients: AwsClients;
+}
+
+/** The configuration and clients from the function's environment, as in AWS. */
+export const workerFromEnvironment = (env: Record<string, string | undefined> = process.env): WorkerWiring => ({
+  config: workerConfig(env),
+  clients: awsClients(),
+});
+
+/** The sync worker: everything it builds lives as long as the handler (one container). */
+export function createWorkerHandler({ config, clients }: WorkerWiring) {
+  const secrets = new CachedSecrets(
+    config.secrets.secretArn ? secretsManagerLoader(clients.secretsManager, config.secrets.secretArn) : undefined,
+    config.secrets.overrides,
+  );
+  const kombo = new KomboClient({
+    baseUrl: config.komboApiUrl,
+    apiKey: () => secrets.komboApiKey(),
+    requestTimeoutMs: config.requestTimeoutMs,
+    onRetry: (notice) => {
+      telemetry.warn('retrying a Kombo request', { ...notice });
+      telemetry.count('KomboRetries');
+    },
+  });
+  const engine = createJobRunner(
+    {
+      kombo,
+      records: new DynamoRecordStore(clients.dynamo, config.recordsTable),
+      state: new DynamoStateStore(clients.dynamo, config.stateTable),
+      integrations: new DynamoIntegrationStore(clients.dynamo, config.stateTable),
+      queue: new SqsJobQueue(clients.sqs, config.queueUrl),
+      telemetry,
+    },
+    config.engine,
+  );
+  const deadLetter = sqsDeadLetter(clients.sqs, config.deadLetterQueueUrl);
+
+  async function handleBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+    const messages = event.Records.map((record) => ({
+      messageId: record.messageId,
+      body: record.body,
+      groupId: record.attributes.MessageGroupId ?? '',
+      sentAt: Number(record.attributes.SentTimestamp),
+    }));
+    const { failedMessageIds } = await processBatch(
+      messages,
+      { remainingMs: () => context.getRemainingTimeInMillis() },
+      { run: (job, deadline) => engine.run(job, deadline), deadLetter, telemetry },
+    );
+    return { batchItemFailures: failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
+  }
+
+  return middy(handleBatch).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+}
