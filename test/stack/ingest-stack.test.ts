@@ -1,6 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addSecurityChecks } from '../../lib/security-checks';
 import { synthApp, synthTemplate } from '../support/synth';
@@ -148,6 +150,16 @@ describe('ingest stack', () => {
     expect(() => synthApp({ context: { secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kombo-sync' } })).toThrow(
       /context secretArn: must be a complete Secrets Manager secret ARN, ending in the 6-character suffix/,
     );
+  });
+});
+
+describe('cdk.json', () => {
+  it('gives the tests the context cdk synth gets, feature flags included, and every key passes the settings parser', () => {
+    const cdkJson = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+    const flags = Object.keys(cdkJson.context).filter((key) => key.startsWith('@aws-cdk'));
+    expect(flags.length).toBeGreaterThan(0);
+    const { app } = synthApp();
+    for (const [key, value] of Object.entries(cdkJson.context)) expect(app.node.tryGetContext(key), key).toEqual(value);
   });
 });
 

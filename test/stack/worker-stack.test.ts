@@ -86,7 +86,11 @@ describe('sync worker', () => {
         actions: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         resource: expect.stringContaining('MirrorState'),
       },
-      { actions: ['sqs:SendMessage'], resource: expect.stringMatching(/SyncJobsQueue.*SyncJobsDeadLetterQueue/) },
+      // Exactly the two queues; @aws-cdk/aws-iam:minimizePolicies sorts a statement's resources (dead-letter queue first).
+      {
+        actions: ['sqs:SendMessage'],
+        resource: expect.stringMatching(/^\[\{"Fn::GetAtt":\["SyncJobsDeadLetterQueue[0-9A-F]+","Arn"\]\},\{"Fn::GetAtt":\["SyncJobsQueue[0-9A-F]+","Arn"\]\}\]$/),
+      },
       { actions: ['secretsmanager:GetSecretValue'], resource: expect.stringContaining('Secret') },
     ]);
   });
