@@ -3,6 +3,7 @@ import { ENV, KOMBO_API_URLS } from '../contracts';
 import { RESOURCE_CATALOGUE, resourceDefinition } from './kombo/catalogue';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './sync/settings';
 import type { SecretOverrides } from './secrets';
+import { describeIssues } from './describe';
 
 /**
  * Environment → typed configuration, validated once at cold start. A bad value fails the container
@@ -17,10 +18,7 @@ type Env = Record<string, string | undefined>;
 function parseEnv<T extends z.ZodRawShape>(shape: T, env: Env): z.infer<z.ZodObject<T>> {
   const parsed = z.object(shape).safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-      .join('; ');
-    throw new ConfigError(`invalid environment: ${problems}`);
+    throw new ConfigError(`invalid environment: ${describeIssues(parsed.error)}`);
   }
   return parsed.data;
 }

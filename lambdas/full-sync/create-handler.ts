@@ -6,8 +6,8 @@ import { DynamoIntegrationStore } from '../adapters/dynamodb/integration-store';
 import { logger, metrics, telemetry } from '../adapters/powertools';
 import { SqsJobQueue } from '../adapters/sqs/job-queue';
 import { type JobPlanningConfig, jobPlanningConfig } from '../core/config';
-import { describeIssues } from '../core/kombo/webhook-events';
 import { onDemandRequestSchema, planOnDemandFullSync, planWeeklyFullSync, type PlanResult } from '../core/plan/full-sync-plan';
+import { describeIssues } from '../core/describe';
 
 export interface FullSyncWiring {
   readonly config: JobPlanningConfig;

@@ -1,4 +1,5 @@
 import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { backoffMs, sleep } from '../../core/backoff';
 
 const BATCH_WRITE_LIMIT = 25;
 const PURGE_PAGE_ITEMS = 500;
@@ -9,7 +10,7 @@ export async function deleteKeys(client: DynamoDBDocumentClient, tableName: stri
     let requests = keys.slice(start, start + BATCH_WRITE_LIMIT).map((Key) => ({ DeleteRequest: { Key } }));
     for (let attempt = 0; requests.length > 0; attempt++) {
       if (attempt === 8) throw new Error(`DynamoDB left ${requests.length} deletes unprocessed after ${attempt} attempts`);
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      if (attempt > 0) await sleep(backoffMs(attempt, { baseMs: 100, maxMs: 10_000 }));
       const response = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
       requests = (response.UnprocessedItems?.[tableName] ?? []) as typeof requests;
     }

@@ -11,6 +11,7 @@ import { isConditionFailed } from './errors';
 import { deleteKeys, purgePartitionPage } from './batch-delete';
 import { STATE_META_KEY, TTL_ATTRIBUTE, cursorKey, runKey, statePartition, walkKey } from '../../core/table-keys';
 import type { ResourceState, StateStore, Walk, WalkSummary } from '../../core/ports';
+import { describeIssues } from '../../core/describe';
 
 /** How long a full run's summary item is kept. */
 const RUN_SUMMARY_TTL_SECONDS = 90 * 24 * 3600;
@@ -90,15 +91,15 @@ export class DynamoStateStore implements StateStore {
       ':integration_id': walk.integrationId,
       ':resource': walk.resource,
     };
-    const summaryUpdate =
-      'SET last_success_at = :last_success_at, last_walk = :last_walk, integration_id = :integration_id, #resource = :resource ' +
-      'ADD records_written :written, walks_completed :one';
+    const sets = ['last_success_at = :last_success_at', 'last_walk = :last_walk', 'integration_id = :integration_id', '#resource = :resource'];
+    const summaryUpdate = (moveCursor: boolean) =>
+      `SET ${[...(moveCursor ? ['delta_cursor = :started_at'] : []), ...sets].join(', ')} ADD records_written :written, walks_completed :one`;
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: summaryUpdate.replace('SET ', 'SET delta_cursor = :started_at, '),
+          UpdateExpression: summaryUpdate(true),
           // The cursor never moves backwards, e.g. when an older walk finishes after a newer one.
           ConditionExpression: 'attribute_not_exists(delta_cursor) OR delta_cursor < :started_at',
           ExpressionAttributeNames: RESOURCE_NAME,
@@ -111,7 +112,7 @@ export class DynamoStateStore implements StateStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: summaryUpdate,
+          UpdateExpression: summaryUpdate(false),
           ExpressionAttributeNames: RESOURCE_NAME,
           ExpressionAttributeValues: summary,
         }),
@@ -230,7 +231,7 @@ const walkItemSchema = z.object({
 function walkFromItem(integrationId: string, resource: string, item: Record<string, unknown>): Walk {
   const parsed = walkItemSchema.safeParse(item);
   if (!parsed.success) {
-    throw new Error(`state item walk#${resource} of ${integrationId} is malformed: ${parsed.error.issues[0]?.path.join('.')}`);
+    throw new Error(`state item walk#${resource} of ${integrationId} is malformed: ${describeIssues(parsed.error)}`);
   }
   const walk = parsed.data;
   return {

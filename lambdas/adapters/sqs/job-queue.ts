@@ -2,6 +2,7 @@ import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { QueuedJob } from '../../core/sync/job';
 import { runPool } from '../../core/sync/concurrency';
 import { EnqueueError, type JobQueue } from '../../core/ports';
+import { backoffMs, sleep } from '../../core/backoff';
 
 
 const MAX_BATCH_ENTRIES = 10;
@@ -45,7 +46,7 @@ export class SqsJobQueue implements JobQueue {
     let pending = batch.map((queued, index) => ({ entryId: String(index), queued }));
     let lastFailure = '';
     for (let attempt = 1; attempt <= this.maxAttempts && pending.length > 0; attempt++) {
-      if (attempt > 1) await sleep(this.retryDelayMs * 2 ** (attempt - 2));
+      if (attempt > 1) await sleep(backoffMs(attempt - 1, { baseMs: this.retryDelayMs, maxMs: 5_000 }));
       const response = await this.sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: this.queueUrl,
@@ -79,4 +80,3 @@ export class SqsJobQueue implements JobQueue {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

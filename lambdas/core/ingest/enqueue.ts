@@ -1,6 +1,7 @@
 import type { QueuedJob } from '../sync/job';
 import type { WebhookDependencies, WebhookResponse } from './responses';
 import { EnqueueError } from '../ports';
+import { errorMessage } from '../describe';
 
 /** Enqueues the jobs; on failure logs, counts and returns the 500 that makes Kombo retry. */
 export async function enqueueOrFail(
@@ -15,7 +16,7 @@ export async function enqueueOrFail(
     deps.telemetry.error('enqueue failed; answering 500 so Kombo retries', {
       ...context,
       jobs: jobs.length,
-      reason: error instanceof Error ? error.message : String(error),
+      reason: errorMessage(error),
       failedJobs: error instanceof EnqueueError ? error.failedJobs : jobs.length,
     });
     deps.telemetry.count('EnqueueFailed');

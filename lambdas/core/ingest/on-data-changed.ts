@@ -1,8 +1,9 @@
 import { isCategory, resourcesForChangedModels } from '../kombo/catalogue';
-import { dataChangedDataSchema, describeIssues, type WebhookEnvelope } from '../kombo/webhook-events';
+import { dataChangedDataSchema, type WebhookEnvelope } from '../kombo/webhook-events';
 import { deltaJobForEvent } from '../sync/job';
 import { enqueueOrFail } from './enqueue';
-import { errorMessage, failure, reply, type WebhookDependencies, type WebhookResponse } from './responses';
+import { failure, reply, type WebhookDependencies, type WebhookResponse } from './responses';
+import { describeIssues, errorMessage } from '../describe';
 
 /**
  * `data-changed`: registers the integration if it is new to us (self-healing), maps the changed

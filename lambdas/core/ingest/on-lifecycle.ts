@@ -1,7 +1,6 @@
 import type { z } from 'zod';
-import { isCategory, resourcesOfCategory } from '../kombo/catalogue';
+import { configuredResourcesOf } from '../kombo/catalogue';
 import {
-  describeIssues,
   integrationCreatedDataSchema,
   integrationDeletedDataSchema,
   integrationStateChangedDataSchema,
@@ -9,8 +8,9 @@ import {
 } from '../kombo/webhook-events';
 import { fullJob, purgeJob } from '../sync/job';
 import { enqueueOrFail } from './enqueue';
-import { errorMessage, failure, reply, type WebhookDependencies, type WebhookResponse } from './responses';
+import { failure, reply, type WebhookDependencies, type WebhookResponse } from './responses';
 import { ACTIVE_STATE } from '../ports';
+import { describeIssues, errorMessage } from '../describe';
 
 /**
  * Kombo's integration lifecycle webhooks. Each answers 200 only when what it must do is done, so
@@ -34,7 +34,7 @@ export async function onIntegrationCreated(event: WebhookEnvelope, deps: Webhook
   );
   if (registered) return registered;
 
-  const resources = configuredResources(data.category, deps);
+  const resources = configuredResourcesOf(data.category, deps.syncResources);
   const runId = `created-${event.id}`;
   const failed = await enqueueOrFail(resources.map((resource) => fullJob(data.id, resource, runId)), deps, context);
   if (failed) return failed;
@@ -64,7 +64,7 @@ export async function onIntegrationStateChanged(event: WebhookEnvelope, deps: We
     }),
   );
   if (stored) return stored;
-  const resources = data.state === ACTIVE_STATE ? configuredResources(data.integration_category, deps) : [];
+  const resources = data.state === ACTIVE_STATE ? configuredResourcesOf(data.integration_category, deps.syncResources) : [];
   const failed = await enqueueOrFail(resources.map((resource) => fullJob(data.integration_id, resource, `state-${event.id}`)), deps, context);
   if (failed) return failed;
   deps.telemetry.info('integration state changed', { ...context, catchUpResources: resources });
@@ -117,8 +117,6 @@ async function registryWrite(
   }
 }
 
-function configuredResources(category: string, deps: WebhookDependencies): string[] {
-  return isCategory(category) ? resourcesOfCategory(category).filter((resource) => deps.syncResources.has(resource)) : [];
-}
+
 
 const now = (deps: WebhookDependencies) => (deps.now ?? (() => new Date()))().toISOString();

@@ -1,8 +1,9 @@
-import { describeIssues, webhookEnvelopeSchema } from '../kombo/webhook-events';
+import { webhookEnvelopeSchema } from '../kombo/webhook-events';
 import { isValidSignature } from './signature';
 import { onDataChanged } from './on-data-changed';
 import { onIntegrationCreated, onIntegrationDeleted, onIntegrationStateChanged } from './on-lifecycle';
-import { errorMessage, failure, reply, type WebhookDependencies, type WebhookResponse } from './responses';
+import { failure, reply, type WebhookDependencies, type WebhookResponse } from './responses';
+import { describeIssues, errorMessage } from '../describe';
 
 export type { WebhookDependencies, WebhookResponse } from './responses';
 

@@ -16,4 +16,3 @@ export interface WebhookDependencies {
 
 export const reply = (statusCode: number, body: Record<string, unknown>): WebhookResponse => ({ statusCode, body });
 export const failure = (statusCode: number, error: string): WebhookResponse => reply(statusCode, { error });
-export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));

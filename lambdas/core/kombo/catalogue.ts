@@ -134,3 +134,8 @@ export function resourcesForChangedModels(
       : candidates.filter((d) => d.models.some((model) => changedModels.includes(model)));
   return { resources: affected.map((d) => d.resource), unknownModels };
 }
+
+/** The resources of a category (of Kombo's `integration_category`) that this deployment syncs. */
+export function configuredResourcesOf(category: string, syncResources: ReadonlySet<string>): string[] {
+  return isCategory(category) ? resourcesOfCategory(category).filter((resource) => syncResources.has(resource)) : [];
+}

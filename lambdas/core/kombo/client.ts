@@ -6,6 +6,8 @@ import {
 } from './errors';
 import { errorEnvelopeSchema, pageEnvelopeSchema } from './responses';
 import type { Deadline, ListQuery, Page } from '../ports';
+import { backoffMs, sleep } from '../backoff';
+import { describeIssues, errorMessage } from '../describe';
 
 /**
  * A small Kombo read client on Node's fetch. Not the official SDK: its enums are closed (a value
@@ -65,7 +67,7 @@ export class KomboClient {
     this.maxBackoffMs = options.maxBackoffMs ?? 20_000;
     this.reserveMs = options.reserveMs ?? 0;
     this.fetchFn = options.fetch ?? fetch;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? sleep;
     this.random = options.random ?? Math.random;
   }
 
@@ -122,7 +124,7 @@ export class KomboClient {
           throw new KomboUnavailableError(`${query.resource}: ${outcome.reason} (after ${failures} attempts)`, outcome.code, outcome.status);
         }
         // Full jitter, so workers that failed together do not retry together.
-        waitMs = Math.floor(this.random() * Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** (failures - 1)));
+        waitMs = backoffMs(failures, { baseMs: this.baseBackoffMs, maxMs: this.maxBackoffMs, random: this.random });
       }
       if (waitMs > deadline.remainingMs() - this.reserveMs) {
         throw new KomboUnavailableError(`${query.resource}: ${outcome.reason}; no time left to retry`, outcome.code, outcome.status);
@@ -159,7 +161,7 @@ export class KomboClient {
       text = await response.text();
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      return { reason: timedOut ? `no answer within ${timeoutMs} ms` : `network error: ${describe(error)}`, code: null, status: null };
+      return { reason: timedOut ? `no answer within ${timeoutMs} ms` : `network error: ${errorMessage(error)}`, code: null, status: null };
     }
 
     if (response.ok) {
@@ -193,8 +195,7 @@ function parsePage(text: string): Page | string {
   }
   const parsed = pageEnvelopeSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
+    return describeIssues(parsed.error);
   }
   return { records: parsed.data.data.results, next: parsed.data.data.next };
 }
@@ -220,5 +221,4 @@ function rateLimitWaitMs(headers: Headers): number {
   return 1_000;
 }
 
-const describe = (error: unknown) =>
-  error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error);
+

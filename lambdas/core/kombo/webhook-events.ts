@@ -19,17 +19,6 @@ export const dataChangedDataSchema = z.looseObject({
 });
 export type DataChangedData = z.infer<typeof dataChangedDataSchema>;
 
-/** Names the first problems of a failed parse in one line, e.g. `data.changed_models: expected array`. */
-export function describeIssues(error: z.ZodError, prefix = ''): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => {
-      const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-      return `${path || '(root)'}: ${issue.message}`;
-    })
-    .join('; ');
-}
-
 const endUserSchema = z.looseObject({
   organization_name: z.string().nullish(),
   creator_email: z.string().nullish(),

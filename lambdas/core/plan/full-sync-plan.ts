@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCategory, resourceDefinition, resourcesOfCategory } from '../kombo/catalogue';
+import { configuredResourcesOf, resourceDefinition } from '../kombo/catalogue';
 import { fullJob, type QueuedJob } from '../sync/job';
 import { ACTIVE_STATE, type IntegrationRegistry, type JobQueue, type Telemetry } from '../ports';
 
@@ -47,7 +47,7 @@ export async function planWeeklyFullSync(runId: string, deps: PlanDependencies):
       skipped.push({ integrationId: integration.id, state: integration.state });
       continue;
     }
-    for (const resource of configuredResources(integration.category, deps.syncResources)) {
+    for (const resource of configuredResourcesOf(integration.category, deps.syncResources)) {
       jobs.push(fullJob(integration.id, resource, runId));
     }
   }
@@ -67,7 +67,7 @@ export async function planOnDemandFullSync(request: OnDemandRequest, runId: stri
     if (!integration) {
       throw new PlanError(`integration ${request.integration_id} is not registered; name its resources explicitly`);
     }
-    resources = configuredResources(integration.category, deps.syncResources);
+    resources = configuredResourcesOf(integration.category, deps.syncResources);
   }
   const jobs = resources.map((resource) => fullJob(request.integration_id, resource, runId, request.force_sweep === true));
   await deps.queue.send(jobs);
@@ -77,6 +77,4 @@ export async function planOnDemandFullSync(request: OnDemandRequest, runId: stri
   return result;
 }
 
-function configuredResources(category: string, syncResources: ReadonlySet<string>): string[] {
-  return isCategory(category) ? resourcesOfCategory(category).filter((resource) => syncResources.has(resource)) : [];
-}
+

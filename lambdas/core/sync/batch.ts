@@ -1,6 +1,7 @@
 import type { JobResult, RunnableJob } from './outcomes';
 import { jobGroupId, jobResource, syncJobSchema, type SyncJob } from './job';
 import type { Deadline, DeadLetter, QueueMessage, Telemetry } from '../ports';
+import { describeIssues, errorMessage } from '../describe';
 
 export interface BatchDependencies {
   readonly run: (job: RunnableJob, deadline: Deadline) => Promise<JobResult>;
@@ -84,7 +85,7 @@ async function runCaught(deps: BatchDependencies, runnable: RunnableJob, deadlin
   try {
     return await deps.run(runnable, deadline);
   } catch (error) {
-    return { outcome: 'failed', code: null, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    return { outcome: 'failed', code: null, reason: error instanceof Error ? `${error.name}: ${errorMessage(error)}` : errorMessage(error) };
   }
 }
 
@@ -115,8 +116,7 @@ function parseJob(message: QueueMessage): SyncJob | string {
   }
   const parsed = syncJobSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return `not a sync job: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
+    return `not a sync job: ${describeIssues(parsed.error)}`;
   }
   if (jobGroupId(parsed.data) !== message.groupId) {
     return `message group ${message.groupId} does not match the job's integration and resource`;

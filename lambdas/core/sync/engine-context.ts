@@ -2,6 +2,7 @@ import { continuationOf } from './job';
 import type { JobProgress, JobResult, RunnableJob } from './outcomes';
 import type { EngineSettings } from './settings';
 import type { Deadline, IntegrationStatus, JobQueue, PageSource, RecordStore, StateStore, Telemetry, WalkCounts } from '../ports';
+import { sleep } from '../backoff';
 
 export interface EngineDependencies {
   readonly kombo: PageSource;
@@ -23,7 +24,7 @@ export interface EngineContext extends Required<EngineDependencies> {
 export function engineContext(deps: EngineDependencies, settings: EngineSettings): EngineContext {
   return {
     now: () => new Date(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep,
     random: Math.random,
     ...deps,
     settings,

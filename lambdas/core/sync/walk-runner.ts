@@ -3,6 +3,7 @@ import { deletedMeanwhile } from './deletion-fence';
 import { mayStart, requestDeadline, type EngineContext } from './engine-context';
 import { writePage } from './page-writer';
 import type { Deadline, ListQuery, Page, Walk } from '../ports';
+import { backoffMs } from '../backoff';
 
 /** Where a walk through Kombo's pages stopped. */
 export type PagesOutcome =
@@ -143,8 +144,9 @@ async function writeWithBackoff(
   }
 }
 
-/** Full jitter over an exponential step, capped. */
+/** Exponential, capped, with jitter over the upper half of the step. */
 export function throttleBackoffMs(ctx: EngineContext, throttles: number): number {
-  const ceiling = Math.min(ctx.settings.maxThrottleBackoffMs, ctx.settings.throttleBackoffMs * 2 ** (throttles - 1));
-  return Math.ceil(ceiling / 2 + (ctx.random() * ceiling) / 2);
+  // Half the step plus jitter over the other half: a throttle wants a real pause every time.
+  const step = backoffMs(throttles, { baseMs: ctx.settings.throttleBackoffMs, maxMs: ctx.settings.maxThrottleBackoffMs });
+  return Math.ceil(step / 2 + (ctx.random() * step) / 2);
 }
