@@ -1,7 +1,10 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretSource } from '../core/config';
+import type { SecretLoader } from '../core/ports';
+import { CachedSecrets } from '../core/secrets';
 
 /** Returns a loader of the secret's current string value, for CachedSecrets. */
-export function secretsManagerLoader(client: SecretsManagerClient, secretId: string): () => Promise<string> {
+export function secretsManagerLoader(client: SecretsManagerClient, secretId: string): SecretLoader {
   return async () => {
     const response = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
     if (response.SecretString === undefined) {
@@ -9,4 +12,9 @@ export function secretsManagerLoader(client: SecretsManagerClient, secretId: str
     }
     return response.SecretString;
   };
+}
+
+/** The function's secrets: read from Secrets Manager and cached, or the local overrides alone. */
+export function cachedSecrets(source: SecretSource, client: SecretsManagerClient): CachedSecrets {
+  return new CachedSecrets(source.secretArn ? secretsManagerLoader(client, source.secretArn) : undefined, source.overrides);
 }

@@ -5,11 +5,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { type AwsClients, awsClients } from '../adapters/aws-clients';
 import { DynamoIntegrationStore } from '../adapters/dynamodb/integration-store';
 import { logger, metrics, telemetry } from '../adapters/powertools';
-import { secretsManagerLoader } from '../adapters/secrets-manager';
+import { cachedSecrets } from '../adapters/secrets-manager';
 import { SqsJobQueue } from '../adapters/sqs/job-queue';
 import { type WebhookConfig, webhookConfig } from '../core/config';
 import { receiveWebhook } from '../core/ingest/receive-webhook';
-import { CachedSecrets } from '../core/secrets';
 
 export interface WebhookWiring {
   readonly config: WebhookConfig;
@@ -24,10 +23,7 @@ export const webhookFromEnvironment = (env: Record<string, string | undefined> =
 
 /** The webhook function: everything it builds lives as long as the handler (one container). */
 export function createWebhookHandler({ config, clients }: WebhookWiring) {
-  const secrets = new CachedSecrets(
-    config.secrets.secretArn ? secretsManagerLoader(clients.secretsManager, config.secrets.secretArn) : undefined,
-    config.secrets.overrides,
-  );
+  const secrets = cachedSecrets(config.secrets, clients.secretsManager);
   const deps = {
     webhookSecrets: () => secrets.webhookSecrets(),
     queue: new SqsJobQueue(clients.sqs, config.queueUrl),

@@ -7,12 +7,11 @@ import { DynamoIntegrationStore } from '../adapters/dynamodb/integration-store';
 import { DynamoRecordStore } from '../adapters/dynamodb/records-store';
 import { DynamoStateStore } from '../adapters/dynamodb/state-store';
 import { logger, metrics, telemetry } from '../adapters/powertools';
-import { secretsManagerLoader } from '../adapters/secrets-manager';
+import { cachedSecrets } from '../adapters/secrets-manager';
 import { sqsDeadLetter } from '../adapters/sqs/dead-letter';
 import { SqsJobQueue } from '../adapters/sqs/job-queue';
 import { type WorkerConfig, workerConfig } from '../core/config';
 import { KomboClient } from '../core/kombo/client';
-import { CachedSecrets } from '../core/secrets';
 import { processBatch } from '../core/sync/batch';
 import { createJobRunner } from '../core/sync/job-runner';
 
@@ -29,10 +28,7 @@ export const workerFromEnvironment = (env: Record<string, string | undefined> = 
 
 /** The sync worker: everything it builds lives as long as the handler (one container). */
 export function createWorkerHandler({ config, clients }: WorkerWiring) {
-  const secrets = new CachedSecrets(
-    config.secrets.secretArn ? secretsManagerLoader(clients.secretsManager, config.secrets.secretArn) : undefined,
-    config.secrets.overrides,
-  );
+  const secrets = cachedSecrets(config.secrets, clients.secretsManager);
   const kombo = new KomboClient({
     baseUrl: config.komboApiUrl,
     apiKey: () => secrets.komboApiKey(),
