@@ -137,7 +137,9 @@ export async function startAwsRulesProxy(options: AwsRulesProxyOptions): Promise
       return;
     }
     entry.outcome = 'forwarded';
-    if (entry.operation === 'CreateTable' || entry.operation === 'DeleteTable') summary.tables.forEach((table) => schemas.forget(table));
+    if (entry.operation === 'CreateTable' || entry.operation === 'DeleteTable') {
+      for (const table of summary.tables) schemas.forget(table);
+    }
     forward(incoming, body, response);
   }
 

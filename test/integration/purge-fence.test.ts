@@ -82,6 +82,7 @@ async function walkWithDeletion(integrationId: string, job: WalkJob, when: 'writ
   });
   // Kombo answers a request for the deleted integration with an error, the walk records it as the resource's last error.
   const failingKombo: PageSource = {
+    // biome-ignore lint/correctness/useYield: a page source whose first request fails yields no page.
     async *pages() {
       await deleteNow();
       throw new KomboUnavailableError('hris/employees: Kombo answered 503', 'PLATFORM.UNKNOWN_ERROR', 503);

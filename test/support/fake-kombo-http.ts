@@ -88,7 +88,10 @@ export function manualClock(startIso: string): { now: () => Date; advance: (ms: 
   let current = Date.parse(startIso);
   return {
     now: () => new Date(current),
-    advance: (ms) => new Date((current += ms)),
+    advance: (ms) => {
+      current += ms;
+      return new Date(current);
+    },
     set: (iso) => {
       current = Date.parse(iso);
     },

@@ -23,7 +23,8 @@ export type SweepOutcome =
  */
 export async function sweepAfterFullWalk(ctx: EngineContext, walk: Walk, deadline: Deadline, progress: { pages: number }): Promise<SweepOutcome> {
   const { records, state } = ctx;
-  const sweep: SweepProgress = (walk.sweep ??= { phase: 'count', key: undefined, live: 0, candidates: 0, recovered: 0, swept: 0, braked: false });
+  walk.sweep ??= { phase: 'count', key: undefined, live: 0, candidates: 0, recovered: 0, swept: 0, braked: false };
+  const sweep: SweepProgress = walk.sweep;
   const partition = { integrationId: walk.integrationId, resource: walk.resource };
   while (sweep.phase === 'count') {
     if (!mayStart(ctx, progress.pages, deadline)) return { status: 'out-of-time' };
