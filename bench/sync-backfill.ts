@@ -58,7 +58,12 @@ async function measure(records: number, phase: Run['phase'], integrationId: stri
   }, 500);
   pipeline.kombo.resetRequests();
   const started = performance.now();
-  const { status } = await pipeline.kombo.sendDataChanged({ url: pipeline.webhook.url, secret: pipeline.webhookSecret, integrationId, changedModels: ['hris_timesheets'] });
+  const { status } = await pipeline.kombo.sendDataChanged({
+    url: pipeline.webhook.url,
+    secret: pipeline.webhookSecret,
+    integrationId,
+    changedModels: ['hris_timesheets'],
+  });
   if (status !== 200) throw new Error(`webhook answered ${status}`);
   const invocations = await pipeline.runWorker({ maxInvocations: 10_000 });
   const seconds = (performance.now() - started) / 1000;
@@ -102,7 +107,12 @@ console.table(runs);
 const result = {
   benchmark: 'sync-backfill',
   at: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  machine: {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  },
   note: 'in-process fake Kombo, fauxqs and dynalite (on disk) on loopback; dynalite bounds write throughput; heap growth is measured from after seeding, so it excludes the fake dataset',
   runs,
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { ENV } from '../lambdas/contracts';
 import { parseKomboApiUrl, parseSyncResources } from '../lambdas/core/config';
 import type { KomboSyncStackProps } from './kombo-sync-stack';
-import { ENV } from '../lambdas/contracts';
 
 /**
  * The CDK context keys a user may set (`cdk.json` or `-c key=value`), validated so that a typo
@@ -10,16 +10,43 @@ import { ENV } from '../lambdas/contracts';
 const numberFromContext = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
 
 const contextSchema = z.object({
-  stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a valid CloudFormation stack name').default('KomboSyncStack'),
+  stackName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a valid CloudFormation stack name')
+    .default('KomboSyncStack'),
   // A partial ARN (without the 6-character suffix) would deploy and then be refused by IAM at run time.
-  secretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/, 'must be a complete Secrets Manager secret ARN, ending in the 6-character suffix (-AbCdEf)').optional(),
-  secretKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)').optional(),
+  secretArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/,
+      'must be a complete Secrets Manager secret ARN, ending in the 6-character suffix (-AbCdEf)',
+    )
+    .optional(),
+  secretKeyArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
+      'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
+    )
+    .optional(),
   syncResources: z.union([z.string(), z.array(z.string())]).optional(),
   webhookRateLimit: numberFromContext.optional(),
   webhookBurstLimit: numberFromContext.optional(),
-  komboApiUrl: z.string().refine((value) => { try { parseKomboApiUrl(value); return true; } catch { return false; } }, 'must be eu, us or an http(s) URL including /v1').optional(),
+  komboApiUrl: z
+    .string()
+    .refine((value) => {
+      try {
+        parseKomboApiUrl(value);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be eu, us or an http(s) URL including /v1')
+    .optional(),
   // At least the continuation margin (60 s) plus a request timeout (30 s) plus room for pages.
-  workerTimeoutSeconds: numberFromContext.pipe(z.number().int().min(150, 'must be at least 150 (60 s margin + requests)').max(900)).optional(),
+  workerTimeoutSeconds: numberFromContext
+    .pipe(z.number().int().min(150, 'must be at least 150 (60 s margin + requests)').max(900))
+    .optional(),
   workerMaxConcurrency: numberFromContext.pipe(z.number().int().min(2).max(1000)).optional(),
   retainTables: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional(),
   cursorOverlapMinutes: numberFromContext.pipe(z.number().positive('must be more than 0')).optional(),
@@ -27,8 +54,24 @@ const contextSchema = z.object({
   alarmEmail: z.email('must be an e-mail address').optional(),
   sweepBrakePercent: numberFromContext.pipe(z.number().min(1).max(100)).optional(),
   sweepBrakeMinRecords: numberFromContext.pipe(z.number().int().min(0)).optional(),
-  fullSyncCron: z.string().regex(/^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/, 'must be an EventBridge Scheduler cron expression, e.g. cron(0 2 ? * SUN *)').optional(),
-  fullSyncTimeZone: z.string().refine((zone) => { try { new Intl.DateTimeFormat('en', { timeZone: zone }); return true; } catch { return false; } }, 'must be an IANA time zone, e.g. Europe/Berlin').optional(),
+  fullSyncCron: z
+    .string()
+    .regex(
+      /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/,
+      'must be an EventBridge Scheduler cron expression, e.g. cron(0 2 ? * SUN *)',
+    )
+    .optional(),
+  fullSyncTimeZone: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone, e.g. Europe/Berlin')
+    .optional(),
 });
 
 export interface AppSettings {
@@ -46,11 +89,14 @@ export function settingsFromContext(all: Record<string, unknown>): AppSettings {
     .filter((key) => !isFrameworkKey(key) && !known.includes(key))
     .map((key) => `context ${key}: unknown key (known keys: ${known.join(', ')})`);
   const parsed = contextSchema.safeParse(Object.fromEntries(known.map((key) => [key, all[key]])));
-  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => `context ${issue.path.join('.')}: ${issue.message}`));
+  if (!parsed.success)
+    problems.push(...parsed.error.issues.map((issue) => `context ${issue.path.join('.')}: ${issue.message}`));
   if (!parsed.success || problems.length > 0) throw new Error(`invalid CDK context: ${problems.join('; ')}`);
   const context = parsed.data;
   if (context.secretKeyArn && !context.secretArn) {
-    throw new Error('invalid CDK context: context secretKeyArn: only applies with secretArn (a created secret uses aws/secretsmanager)');
+    throw new Error(
+      'invalid CDK context: context secretKeyArn: only applies with secretArn (a created secret uses aws/secretsmanager)',
+    );
   }
   const resources = Array.isArray(context.syncResources) ? context.syncResources.join(',') : context.syncResources;
   const syncResources = resources === undefined || resources === 'all' ? undefined : [...parseSyncResources(resources)];
@@ -70,10 +116,16 @@ export function settingsFromContext(all: Record<string, unknown>): AppSettings {
       workerMaxConcurrency: context.workerMaxConcurrency,
       retainTables: context.retainTables,
       workerEnvironment: {
-        ...(context.cursorOverlapMinutes !== undefined ? { [ENV.cursorOverlapSeconds]: String(context.cursorOverlapMinutes * 60) } : {}),
+        ...(context.cursorOverlapMinutes !== undefined
+          ? { [ENV.cursorOverlapSeconds]: String(context.cursorOverlapMinutes * 60) }
+          : {}),
         ...(context.tombstoneTtlDays !== undefined ? { [ENV.tombstoneTtlDays]: String(context.tombstoneTtlDays) } : {}),
-        ...(context.sweepBrakePercent !== undefined ? { [ENV.sweepBrakePercent]: String(context.sweepBrakePercent) } : {}),
-        ...(context.sweepBrakeMinRecords !== undefined ? { [ENV.sweepBrakeMinRecords]: String(context.sweepBrakeMinRecords) } : {}),
+        ...(context.sweepBrakePercent !== undefined
+          ? { [ENV.sweepBrakePercent]: String(context.sweepBrakePercent) }
+          : {}),
+        ...(context.sweepBrakeMinRecords !== undefined
+          ? { [ENV.sweepBrakeMinRecords]: String(context.sweepBrakeMinRecords) }
+          : {}),
       },
       fullSyncCron: context.fullSyncCron,
       fullSyncTimeZone: context.fullSyncTimeZone,

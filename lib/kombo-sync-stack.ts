@@ -6,8 +6,8 @@ import { SyncAlarms } from './sync-alarms';
 import { SyncJobQueue } from './sync-job-queue';
 import { SyncSecret } from './sync-secret';
 import { SyncWorker } from './sync-worker';
-import { WeeklyFullSync } from './weekly-full-sync';
 import { WebhookIngress } from './webhook-ingress';
+import { WeeklyFullSync } from './weekly-full-sync';
 
 export interface KomboSyncStackProps extends StackProps {
   /** ARN of an existing secret to use instead of creating one. */
@@ -100,6 +100,9 @@ export class KomboSyncStack extends Stack {
       value: fullSync.handler.functionName,
     });
     new CfnOutput(this, 'SyncJobsDeadLetterQueueUrl', { value: jobs.deadLetterQueue.queueUrl });
-    new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe to be told about dead letters, braked sweeps and failing jobs', value: alarms.topic.topicArn });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'Subscribe to be told about dead letters, braked sweeps and failing jobs',
+      value: alarms.topic.topicArn,
+    });
   }
 }

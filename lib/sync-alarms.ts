@@ -1,5 +1,5 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData, type AlarmProps } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, type AlarmProps, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -16,7 +16,6 @@ export interface SyncAlarmsProps {
   readonly email?: string;
 }
 
-
 /**
  * The alarms an operator needs: anything in a dead-letter queue, a sweep the brake stopped, jobs
  * failing, Kombo refusing requests as unauthorized. All notify one SNS topic.
@@ -31,7 +30,14 @@ export class SyncAlarms extends Construct {
     const alarmNamePrefix = `${stack.stackName}-`;
     const fromTheseAlarms = {
       StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${alarmNamePrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: `${alarmNamePrefix}*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
     };
     const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
 
@@ -43,12 +49,22 @@ export class SyncAlarms extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     key.addToResourcePolicy(
-      new PolicyStatement({ principals: [cloudWatch], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'], conditions: fromTheseAlarms }),
+      new PolicyStatement({
+        principals: [cloudWatch],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: fromTheseAlarms,
+      }),
     );
     this.topic = new Topic(this, 'Topic', { displayName: 'kombo-sync alarms', enforceSSL: true, masterKey: key });
     // enforceSSL writes a topic policy, which replaces SNS's default one: publishing must be allowed here.
     this.topic.addToResourcePolicy(
-      new PolicyStatement({ principals: [cloudWatch], actions: ['sns:Publish'], resources: [this.topic.topicArn], conditions: fromTheseAlarms }),
+      new PolicyStatement({
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromTheseAlarms,
+      }),
     );
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
     const action = new SnsAction(this.topic);
@@ -69,17 +85,48 @@ export class SyncAlarms extends Construct {
     const countAlarm = (metricName: string, description: string, threshold: number, period: Duration) =>
       alarm(metricName, {
         alarmDescription: `kombo-sync: ${description}`,
-        metric: new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: SERVICE_NAME }, statistic: 'Sum', period }),
+        metric: new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName,
+          dimensionsMap: { service: SERVICE_NAME },
+          statistic: 'Sum',
+          period,
+        }),
         threshold,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
 
-    countAlarm(ALARMED_METRIC.sweepBraked, 'a full sync would have removed more than the brake allows; an operator decides (README: Brake)', 1, Duration.hours(1));
-    countAlarm(ALARMED_METRIC.jobsFailed, 'sync jobs are failing (Kombo errors or DynamoDB); they are retried, then dead-lettered', 5, Duration.minutes(15));
-    countAlarm(ALARMED_METRIC.recordsRejected, 'DynamoDB refused records as Kombo sent them; they were stored compressed, as metadata only, or skipped (log: "DynamoDB refused a record")', 1, Duration.hours(1));
-    countAlarm(ALARMED_METRIC.walkAbandoned, 'a walk failed permanently on consecutive jobs and was given up; the delta cursor is kept (log: "walk abandoned")', 1, Duration.hours(1));
-    countAlarm(ALARMED_METRIC.webhookUnauthorized, 'webhooks with a missing or wrong signature (a rotated secret not stored yet?)', 10, Duration.minutes(15));
+    countAlarm(
+      ALARMED_METRIC.sweepBraked,
+      'a full sync would have removed more than the brake allows; an operator decides (README: Brake)',
+      1,
+      Duration.hours(1),
+    );
+    countAlarm(
+      ALARMED_METRIC.jobsFailed,
+      'sync jobs are failing (Kombo errors or DynamoDB); they are retried, then dead-lettered',
+      5,
+      Duration.minutes(15),
+    );
+    countAlarm(
+      ALARMED_METRIC.recordsRejected,
+      'DynamoDB refused records as Kombo sent them; they were stored compressed, as metadata only, or skipped (log: "DynamoDB refused a record")',
+      1,
+      Duration.hours(1),
+    );
+    countAlarm(
+      ALARMED_METRIC.walkAbandoned,
+      'a walk failed permanently on consecutive jobs and was given up; the delta cursor is kept (log: "walk abandoned")',
+      1,
+      Duration.hours(1),
+    );
+    countAlarm(
+      ALARMED_METRIC.webhookUnauthorized,
+      'webhooks with a missing or wrong signature (a rotated secret not stored yet?)',
+      10,
+      Duration.minutes(15),
+    );
   }
 }

@@ -1,10 +1,10 @@
+import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import path from 'node:path';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/contracts';
 
 const projectRoot = path.resolve(import.meta.dirname, '..');
@@ -56,7 +56,8 @@ export class SyncFunction extends NodejsFunction {
         target: 'node22',
         mainFields: ['module', 'main'],
         // Some bundled CommonJS dependencies call require(); ESM output needs it defined.
-        banner: "import { createRequire as __kombo_createRequire } from 'node:module'; const require = __kombo_createRequire(import.meta.url);",
+        banner:
+          "import { createRequire as __kombo_createRequire } from 'node:module'; const require = __kombo_createRequire(import.meta.url);",
         ...bundling,
       },
     });

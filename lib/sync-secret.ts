@@ -1,7 +1,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
-import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 export interface SyncSecretProps {
@@ -25,11 +25,14 @@ export class SyncSecret extends Construct {
     if (props.existingSecretArn) {
       this.secret = Secret.fromSecretAttributes(this, 'Existing', {
         secretCompleteArn: props.existingSecretArn,
-        encryptionKey: props.existingSecretKeyArn ? Key.fromKeyArn(this, 'ExistingKey', props.existingSecretKeyArn) : undefined,
+        encryptionKey: props.existingSecretKeyArn
+          ? Key.fromKeyArn(this, 'ExistingKey', props.existingSecretKeyArn)
+          : undefined,
       });
       return;
     }
-    if (props.existingSecretKeyArn) throw new Error('existingSecretKeyArn needs existingSecretArn: a created secret uses aws/secretsmanager');
+    if (props.existingSecretKeyArn)
+      throw new Error('existingSecretKeyArn needs existingSecretArn: a created secret uses aws/secretsmanager');
     const secret = new Secret(this, 'Secret', {
       description: 'kombo-sync: Kombo webhook secret(s) and API key (JSON)',
       generateSecretString: {

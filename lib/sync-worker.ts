@@ -5,9 +5,9 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENV } from '../lambdas/contracts';
 import { SyncFunction } from './sync-function';
 import { allowSecretValueRead } from './sync-secret';
-import { ENV } from '../lambdas/contracts';
 
 export interface SyncWorkerProps {
   readonly jobQueue: Queue;
@@ -26,8 +26,21 @@ export interface SyncWorkerProps {
 }
 
 // Query and BatchWriteItem (deletes): the sweep after a full walk and the purge of a deleted integration.
-const RECORD_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'];
-const STATE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'];
+const RECORD_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:Query',
+  'dynamodb:BatchWriteItem',
+];
+const STATE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+  'dynamodb:BatchWriteItem',
+];
 
 /**
  * The sync worker: takes jobs from the FIFO queue (batches of 10, partial batch failures), fetches

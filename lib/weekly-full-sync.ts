@@ -1,13 +1,13 @@
 import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SyncFunction } from './sync-function';
 import { ENV } from '../lambdas/contracts';
+import { SyncFunction } from './sync-function';
 
 export const DEFAULT_FULL_SYNC_CRON = 'cron(0 2 ? * SUN *)';
 
@@ -43,7 +43,9 @@ export class WeeklyFullSync extends Construct {
         [ENV.syncResources]: props.syncResources?.join(',') ?? 'all',
       },
     });
-    this.handler.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.jobQueue.queueArn] }));
+    this.handler.addToRolePolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.jobQueue.queueArn] }),
+    );
     this.handler.addToRolePolicy(
       new PolicyStatement({ actions: ['dynamodb:Query', 'dynamodb:GetItem'], resources: [props.stateTable.tableArn] }),
     );

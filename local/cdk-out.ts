@@ -19,7 +19,8 @@ export function bundledFunction(
   const templatePath = path.join(assemblyDir, `${stackName}.template.json`);
   const template = JSON.parse(readFileSync(templatePath, 'utf8')) as { Resources: Record<string, TemplateResource> };
   const match = Object.entries(template.Resources).find(
-    ([, resource]) => resource.Type === 'AWS::Lambda::Function' && description.test(resource.Properties?.Description ?? ''),
+    ([, resource]) =>
+      resource.Type === 'AWS::Lambda::Function' && description.test(resource.Properties?.Description ?? ''),
   );
   if (!match) throw new Error(`no function matching ${description} in ${templatePath}`);
   const [logicalId, resource] = match;

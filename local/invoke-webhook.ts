@@ -3,15 +3,16 @@
  * (run `npx cdk synth` first) on an API Gateway event, against in-process SQS and DynamoDB servers, and prints
  * the response and the jobs it enqueued. A stand-in for `sam local invoke` where Docker is missing.
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { drainQueue } from './aws/drain-queue';
 import { startLocalDynamo } from './aws/dynamo-server';
 import { localAwsEnvironment } from './aws/environment';
 import { startLocalSqs } from './aws/sqs-server';
-import { WEBHOOK_FUNCTION, bundledFunction } from './cdk-out';
+import { bundledFunction, WEBHOOK_FUNCTION } from './cdk-out';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -25,7 +26,9 @@ const dynamo = await startLocalDynamo();
 try {
   const { queueUrl } = await sqs.createSyncJobsQueue('sync-jobs');
   await dynamo.createTable('kombo-sync-state');
-  const env = JSON.parse(readFileSync(path.join(root, 'events/env.json'), 'utf8')) as { Parameters: Record<string, string> };
+  const env = JSON.parse(readFileSync(path.join(root, 'events/env.json'), 'utf8')) as {
+    Parameters: Record<string, string>;
+  };
   Object.assign(process.env, env.Parameters, localAwsEnvironment({ sqs: sqs.endpoint, dynamodb: dynamo.endpoint }), {
     SYNC_JOBS_QUEUE_URL: queueUrl,
     STATE_TABLE: 'kombo-sync-state',

@@ -1,17 +1,17 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { startLocalDynamo, type LocalDynamo } from './aws/dynamo-server';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalSqs, type LocalSqs } from './aws/sqs-server';
-import { startFakeKombo, type FakeKombo, type FakeKomboOptions } from './fake-kombo';
-import { pollUntilEmpty, type InvocationReport, type PollOptions, type WorkerHandler } from './runtime/queue-poller';
-import { startWebhookEndpoint, type LocalWebhookEndpoint, type WebhookHandler } from './runtime/webhook-server';
 import type { Context } from 'aws-lambda';
-import { ENV } from '../lambdas/contracts';
 import { awsClients } from '../lambdas/adapters/aws-clients';
+import { ENV } from '../lambdas/contracts';
 import { jobPlanningConfig, webhookConfig, workerConfig } from '../lambdas/core/config';
+import { REGISTRY_PARTITION, recordPartition, statePartition } from '../lambdas/core/table-keys';
 import { createFullSyncHandler } from '../lambdas/full-sync/create-handler';
 import { createWebhookHandler } from '../lambdas/webhook/create-handler';
 import { createWorkerHandler } from '../lambdas/worker/create-handler';
-import { REGISTRY_PARTITION, recordPartition, statePartition } from '../lambdas/core/table-keys';
+import { type LocalDynamo, startLocalDynamo } from './aws/dynamo-server';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalSqs, startLocalSqs } from './aws/sqs-server';
+import { type FakeKombo, type FakeKomboOptions, startFakeKombo } from './fake-kombo';
+import { type InvocationReport, type PollOptions, pollUntilEmpty, type WorkerHandler } from './runtime/queue-poller';
+import { type LocalWebhookEndpoint, startWebhookEndpoint, type WebhookHandler } from './runtime/webhook-server';
 
 /**
  * The whole pipeline in this process, every protocol real: the fake Kombo (HTTP), fauxqs (SQS),
@@ -28,7 +28,9 @@ export interface Pipeline {
   /** The worker function as Lambda would invoke it. */
   readonly workerHandler: WorkerHandler;
   /** Lets the worker drain the queue, as Lambda's event source would. */
-  runWorker(options?: Partial<Pick<PollOptions, 'timeBudgetMs' | 'onInvoke'>> & { maxInvocations?: number }): Promise<InvocationReport[]>;
+  runWorker(
+    options?: Partial<Pick<PollOptions, 'timeBudgetMs' | 'onInvoke'>> & { maxInvocations?: number },
+  ): Promise<InvocationReport[]>;
   /** Every item of the records table for one integration and resource. */
   storedRecords(integrationId: string, resource: string): Promise<Record<string, unknown>[]>;
   /** Every item of the state table for one integration. */
@@ -95,7 +97,12 @@ export async function startPipeline(
     let start: Record<string, unknown> | undefined;
     do {
       const page = await dynamo.documents.send(
-        new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ExclusiveStartKey: start }),
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ExclusiveStartKey: start,
+        }),
       );
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
@@ -112,12 +119,17 @@ export async function startPipeline(
     webhook,
     webhookSecret: options.webhookSecret ?? WEBHOOK_SECRET,
     workerHandler,
-    runWorker: (runOptions = {}) => pollUntilEmpty({ sqs: sqs.client, queueUrl, handler: workerHandler, ...runOptions }),
+    runWorker: (runOptions = {}) =>
+      pollUntilEmpty({ sqs: sqs.client, queueUrl, handler: workerHandler, ...runOptions }),
     storedRecords: (integrationId, resource) => query(RECORDS_TABLE, recordPartition(integrationId, resource)),
     stateItems: (integrationId) => query(STATE_TABLE, statePartition(integrationId)),
     registryItems: () => query(STATE_TABLE, REGISTRY_PARTITION),
     invokeFullSync: (event) =>
-      fullSyncHandler(event, { functionName: 'full-sync', awsRequestId: `local-${Date.now()}`, getRemainingTimeInMillis: () => 300_000 } as Context),
+      fullSyncHandler(event, {
+        functionName: 'full-sync',
+        awsRequestId: `local-${Date.now()}`,
+        getRemainingTimeInMillis: () => 300_000,
+      } as Context),
     async close() {
       await webhook.close();
       for (const client of [clients.dynamo, clients.sqs, clients.secretsManager]) client.destroy();

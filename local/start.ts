@@ -23,7 +23,11 @@ const DEMO = [
 // The test-only secret the sample events are signed with; never a real one.
 const SECRET_FILE = 'events/test-webhook-secret.txt';
 const webhookSecret = readFileSync(path.join(import.meta.dirname, '..', SECRET_FILE), 'utf8').trim();
-const pipeline = await startPipeline({ kombo: { seed: 7 }, webhookSecret, workerEnv: { COALESCE_WINDOW_SECONDS: '0.2' } });
+const pipeline = await startPipeline({
+  kombo: { seed: 7 },
+  webhookSecret,
+  workerEnv: { COALESCE_WINDOW_SECONDS: '0.2' },
+});
 const say = (line: string) => console.log(`[kombo-sync] ${line}`);
 
 say('running locally; every protocol is real, everything listens on 127.0.0.1:');
@@ -39,18 +43,28 @@ const drain = async () => {
   return reports.length;
 };
 const sendWebhook = async (type: string, data: Record<string, unknown>) => {
-  const delivery = await pipeline.kombo.sendWebhook({ url: pipeline.webhook.url, secret: pipeline.webhookSecret, type, data });
+  const delivery = await pipeline.kombo.sendWebhook({
+    url: pipeline.webhook.url,
+    secret: pipeline.webhookSecret,
+    type,
+    data,
+  });
   say(`  ${type} → ${delivery.status} ${delivery.body}`);
 };
 
 for (const integration of DEMO) {
   pipeline.kombo.addIntegration({ id: integration.id, category: integration.category });
-  for (const [resource, count] of Object.entries(integration.seeds)) pipeline.kombo.seed(integration.id, resource, count);
+  for (const [resource, count] of Object.entries(integration.seeds))
+    pipeline.kombo.seed(integration.id, resource, count);
   await sendWebhook('integration-created', {
     id: integration.id,
     tool: integration.id.split(':')[0],
     category: integration.category,
-    end_user: { organization_name: 'Demo Co', creator_email: null, origin_id: `demo-${integration.category.toLowerCase()}` },
+    end_user: {
+      organization_name: 'Demo Co',
+      creator_email: null,
+      origin_id: `demo-${integration.category.toLowerCase()}`,
+    },
   });
 }
 say(`backfill: ${await drain()} worker invocation(s)`);
@@ -75,16 +89,26 @@ for (const integration of DEMO) {
     const upstream = pipeline.kombo.records(integration.id, resource, { includeDeleted: true });
     const ok = stored.length === upstream.length;
     if (!ok) wrong++;
-    say(`  ${integration.id} ${resource}: ${stored.length} stored, ${upstream.length} upstream ${ok ? 'ok' : 'MISMATCH'}`);
+    say(
+      `  ${integration.id} ${resource}: ${stored.length} stored, ${upstream.length} upstream ${ok ? 'ok' : 'MISMATCH'}`,
+    );
   }
 }
-const changed = (await pipeline.storedRecords('personio:demo', 'hris/employees')).find((item) => item.id === employee?.id);
-say(`  the changed employee reads first_name = ${JSON.stringify((changed?.data as { first_name?: unknown } | undefined)?.first_name)}`);
+const changed = (await pipeline.storedRecords('personio:demo', 'hris/employees')).find(
+  (item) => item.id === employee?.id,
+);
+say(
+  `  the changed employee reads first_name = ${JSON.stringify((changed?.data as { first_name?: unknown } | undefined)?.first_name)}`,
+);
 
 if (once) {
   await pipeline.close();
   const healthy = wrong === 0 && failures === 0;
-  say(healthy ? 'demo done: the mirror matches upstream' : `demo FAILED: ${wrong} mismatch(es), ${failures} failed invocation(s)`);
+  say(
+    healthy
+      ? 'demo done: the mirror matches upstream'
+      : `demo FAILED: ${wrong} mismatch(es), ${failures} failed invocation(s)`,
+  );
   process.exit(healthy ? 0 : 1);
 }
 

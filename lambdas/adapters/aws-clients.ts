@@ -27,7 +27,10 @@ export interface AwsClientOptions {
 
 /** The one way every function builds its AWS clients, once per container. */
 export function awsClients(options: AwsClientOptions = {}): AwsClients {
-  const common = { ...(options.region ? { region: options.region } : {}), ...(options.credentials ? { credentials: options.credentials } : {}) };
+  const common = {
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  };
   return {
     dynamo: DynamoDBDocumentClient.from(
       new DynamoDBClient({

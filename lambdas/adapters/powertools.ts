@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
-import type { LogFields, Telemetry } from '../core/ports';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../contracts';
+import type { LogFields, Telemetry } from '../core/ports';
 
 /** One logger and one metrics buffer per container, shared by the handler and the domain. */
 export const logger = new Logger({ serviceName: SERVICE_NAME });

@@ -16,5 +16,8 @@ export function secretsManagerLoader(client: SecretsManagerClient, secretId: str
 
 /** The function's secrets: read from Secrets Manager and cached, or the local overrides alone. */
 export function cachedSecrets(source: SecretSource, client: SecretsManagerClient): CachedSecrets {
-  return new CachedSecrets(source.secretArn ? secretsManagerLoader(client, source.secretArn) : undefined, source.overrides);
+  return new CachedSecrets(
+    source.secretArn ? secretsManagerLoader(client, source.secretArn) : undefined,
+    source.overrides,
+  );
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { ENV, KOMBO_API_URLS } from '../contracts';
-import { RESOURCE_CATALOGUE, resourceDefinition } from './kombo/catalogue';
-import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './sync/settings';
-import type { SecretOverrides } from './secrets';
 import { describeIssues } from './describe';
+import { RESOURCE_CATALOGUE, resourceDefinition } from './kombo/catalogue';
+import type { SecretOverrides } from './secrets';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './sync/settings';
 
 /**
  * Environment → typed configuration, validated once at cold start. A bad value fails the container
@@ -37,7 +37,10 @@ export function parseSyncResources(value: string | undefined): ReadonlySet<strin
   if (trimmed === '' || trimmed === 'all') {
     return new Set(RESOURCE_CATALOGUE.map((definition) => definition.resource));
   }
-  const names = trimmed.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = trimmed
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = names.filter((name) => resourceDefinition(name) === undefined);
   if (unknown.length > 0) {
     throw new ConfigError(

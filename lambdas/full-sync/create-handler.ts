@@ -6,8 +6,13 @@ import { DynamoIntegrationStore } from '../adapters/dynamodb/integration-store';
 import { logger, metrics, telemetry } from '../adapters/powertools';
 import { SqsJobQueue } from '../adapters/sqs/job-queue';
 import { type JobPlanningConfig, jobPlanningConfig } from '../core/config';
-import { onDemandRequestSchema, planOnDemandFullSync, planWeeklyFullSync, type PlanResult } from '../core/plan/full-sync-plan';
 import { describeIssues } from '../core/describe';
+import {
+  onDemandRequestSchema,
+  type PlanResult,
+  planOnDemandFullSync,
+  planWeeklyFullSync,
+} from '../core/plan/full-sync-plan';
 
 export interface FullSyncWiring {
   readonly config: JobPlanningConfig;
@@ -43,7 +48,9 @@ export function createFullSyncHandler({ config, clients }: FullSyncWiring) {
     return planOnDemandFullSync(request.data, runId, deps);
   }
 
-  return middy(handleFullSync).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+  return middy(handleFullSync)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
 }
 
 function isScheduled(event: unknown): event is { source: 'schedule'; scheduled_time?: unknown } {

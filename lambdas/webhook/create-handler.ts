@@ -34,11 +34,20 @@ export function createWebhookHandler({ config, clients }: WebhookWiring) {
 
   async function handleWebhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
     const signature = headerValue(event.headers, 'x-kombo-signature');
-    const response = await receiveWebhook({ body: event.body, isBase64Encoded: event.isBase64Encoded, signature }, deps);
-    return { statusCode: response.statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(response.body) };
+    const response = await receiveWebhook(
+      { body: event.body, isBase64Encoded: event.isBase64Encoded, signature },
+      deps,
+    );
+    return {
+      statusCode: response.statusCode,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(response.body),
+    };
   }
 
-  return middy(handleWebhook).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+  return middy(handleWebhook)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
 }
 
 /** HTTP APIs lower-case header names; other callers (sam local, tests) may not. */

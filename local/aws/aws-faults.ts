@@ -1,4 +1,4 @@
-import { errorAnswer, throughputExceeded, type ErrorAnswer } from './aws-error-answers';
+import { type ErrorAnswer, errorAnswer, throughputExceeded } from './aws-error-answers';
 import type { RequestSummary } from './dynamo-request-summary';
 
 /** Which requests a fault applies to; every given field must match, an absent one matches all. */
@@ -38,7 +38,8 @@ function matches(match: FaultMatch, request: RequestSummary): boolean {
 }
 
 function checkTimes(times: number): void {
-  if (!(times === Infinity || (Number.isInteger(times) && times >= 0))) throw new RangeError(`times must be a whole number or Infinity, not ${times}`);
+  if (!(times === Infinity || (Number.isInteger(times) && times >= 0)))
+    throw new RangeError(`times must be a whole number or Infinity, not ${times}`);
 }
 
 /** Injected faults, consulted in the order they were added; the first armed match answers. */
@@ -50,7 +51,11 @@ export class FaultList {
   }
 
   fail(fault: FailFault): void {
-    this.#add(fault, fault.times, errorAnswer(fault.errorType, fault.status ?? 400, fault.message ?? `Injected ${fault.errorType}`));
+    this.#add(
+      fault,
+      fault.times,
+      errorAnswer(fault.errorType, fault.status ?? 400, fault.message ?? `Injected ${fault.errorType}`),
+    );
   }
 
   clear(): void {

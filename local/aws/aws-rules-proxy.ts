@@ -1,7 +1,7 @@
-import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorAnswer, sendErrorAnswer, validationError } from './aws-error-answers';
-import { FaultList, type FailFault, type ThrottleFault } from './aws-faults';
+import { type FailFault, FaultList, type ThrottleFault } from './aws-faults';
 import { checkRequestParts, tablesNeedingKeySchema } from './aws-rules';
 import { requestParts } from './dynamo-request-parts';
 import { summariseRequest } from './dynamo-request-summary';
@@ -97,7 +97,14 @@ export async function startAwsRulesProxy(options: AwsRulesProxyOptions): Promise
 
   function forward(incoming: IncomingMessage, body: Buffer, response: ServerResponse): void {
     const outgoing = request(
-      { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: incoming.rawHeaders, agent },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: incoming.method,
+        path: incoming.url,
+        headers: incoming.rawHeaders,
+        agent,
+      },
       (answer) => {
         response.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.rawHeaders);
         answer.pipe(response);
@@ -105,13 +112,23 @@ export async function startAwsRulesProxy(options: AwsRulesProxyOptions): Promise
     );
     outgoing.on('error', (error) => {
       if (response.headersSent) response.destroy(error);
-      else sendErrorAnswer(response, errorAnswer('InternalServerError', 500, `AWS-rules proxy: upstream failed: ${error.message}`));
+      else
+        sendErrorAnswer(
+          response,
+          errorAnswer('InternalServerError', 500, `AWS-rules proxy: upstream failed: ${error.message}`),
+        );
     });
     outgoing.end(body);
   }
 
   async function handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
-    const entry: Entry = { at: Date.now(), operation: operationOf(incoming), table: undefined, partitionKeys: [], outcome: undefined };
+    const entry: Entry = {
+      at: Date.now(),
+      operation: operationOf(incoming),
+      table: undefined,
+      partitionKeys: [],
+      outcome: undefined,
+    };
     log.push(entry);
     // Bounded, so a long `npm start` session does not grow without end; tests look at recent requests.
     if (log.length > MAX_LOGGED_REQUESTS) log.splice(0, log.length - MAX_LOGGED_REQUESTS);
@@ -145,7 +162,8 @@ export async function startAwsRulesProxy(options: AwsRulesProxyOptions): Promise
 
   const server = createServer((incoming, response) => {
     handle(incoming, response).catch((error: unknown) => {
-      if (!response.headersSent) sendErrorAnswer(response, errorAnswer('InternalServerError', 500, `AWS-rules proxy: ${String(error)}`));
+      if (!response.headersSent)
+        sendErrorAnswer(response, errorAnswer('InternalServerError', 500, `AWS-rules proxy: ${String(error)}`));
       else response.destroy();
     });
   });
@@ -162,7 +180,13 @@ export async function startAwsRulesProxy(options: AwsRulesProxyOptions): Promise
     requests: () =>
       log
         .filter((entry): entry is Entry & { outcome: LoggedRequest['outcome'] } => entry.outcome !== undefined)
-        .map(({ at, operation, table, partitionKeys, outcome }) => ({ at, operation, table, partitionKeys: [...partitionKeys], outcome })),
+        .map(({ at, operation, table, partitionKeys, outcome }) => ({
+          at,
+          operation,
+          table,
+          partitionKeys: [...partitionKeys],
+          outcome,
+        })),
     resetRequests: () => {
       log = [];
     },

@@ -1,4 +1,4 @@
-import { isObject, requestParts, type RequestPart, type WireItem } from './dynamo-request-parts';
+import { isObject, type RequestPart, requestParts, type WireItem } from './dynamo-request-parts';
 import { itemBytes, MAX_ITEM_BYTES, utf8Bytes, valueBytes } from './item-size';
 
 /**
@@ -20,7 +20,8 @@ const INVALID = 'One or more parameter values were invalid:';
 const EMPTY_NAME = `${INVALID} An AttributeValue may not contain an empty attribute name`;
 const MAX_NAME_BYTES = 65_535;
 const NAME_TOO_LONG = `${INVALID} Size of attribute name has exceeded the maximum size limit of ${MAX_NAME_BYTES} bytes`;
-const NESTING = 'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
+const NESTING =
+  'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
 const MAX_HASH_KEY_BYTES = 2048;
 const MAX_RANGE_KEY_BYTES = 1024;
 const MAX_EXPRESSION_BYTES = 4096;
@@ -41,12 +42,14 @@ function someName(item: WireItem, test: (name: string) => boolean): boolean {
 }
 
 /** The attribute maps of a part whose names are stored or addressed: item, key, legacy updates. */
-const namedMaps = (part: RequestPart) => [part.item, part.key, part.attributeUpdates].filter((map): map is WireItem => map !== undefined);
+const namedMaps = (part: RequestPart) =>
+  [part.item, part.key, part.attributeUpdates].filter((map): map is WireItem => map !== undefined);
 
 function namesRule(part: RequestPart, test: (name: string) => boolean, message: string): string | undefined {
   if (namedMaps(part).some((map) => someName(map, test))) return message;
   for (const [placeholder, value] of Object.entries(part.expressionValues ?? {})) {
-    if (someNestedName(value, test)) return `ExpressionAttributeValues contains invalid value: ${message} for key ${placeholder}`;
+    if (someNestedName(value, test))
+      return `ExpressionAttributeValues contains invalid value: ${message} for key ${placeholder}`;
   }
   return undefined;
 }
@@ -60,7 +63,8 @@ export function emptyAttributeName(part: RequestPart): string | undefined {
   const refusal = namesRule(part, (name) => name === '', EMPTY_NAME);
   if (refusal) return refusal;
   for (const [placeholder, name] of Object.entries(part.expressionNames ?? {})) {
-    if (name === '') return `ExpressionAttributeNames contains invalid value: Empty attribute name for key ${placeholder}`;
+    if (name === '')
+      return `ExpressionAttributeNames contains invalid value: Empty attribute name for key ${placeholder}`;
   }
   return undefined;
 }
@@ -72,7 +76,8 @@ export function attributeNameTooLong(part: RequestPart): string | undefined {
   const refusal = namesRule(part, tooLong, NAME_TOO_LONG);
   if (refusal) return refusal;
   for (const [placeholder, name] of Object.entries(part.expressionNames ?? {})) {
-    if (typeof name === 'string' && tooLong(name)) return `ExpressionAttributeNames contains invalid value: ${NAME_TOO_LONG} for key ${placeholder}`;
+    if (typeof name === 'string' && tooLong(name))
+      return `ExpressionAttributeNames contains invalid value: ${NAME_TOO_LONG} for key ${placeholder}`;
   }
   return undefined;
 }
@@ -91,10 +96,12 @@ function nestedDeeperThan(value: unknown, levels: number): boolean {
  * dynalite stores any depth.
  */
 export function nestedTooDeep(part: RequestPart): string | undefined {
-  const tooDeep = (map: WireItem | undefined) => Object.values(map ?? {}).some((value) => nestedDeeperThan(value, MAX_CONTAINER_LEVELS));
+  const tooDeep = (map: WireItem | undefined) =>
+    Object.values(map ?? {}).some((value) => nestedDeeperThan(value, MAX_CONTAINER_LEVELS));
   if (namedMaps(part).some(tooDeep)) return NESTING;
   for (const [placeholder, value] of Object.entries(part.expressionValues ?? {})) {
-    if (nestedDeeperThan(value, MAX_CONTAINER_LEVELS)) return `ExpressionAttributeValues contains invalid value: ${NESTING} for key ${placeholder}`;
+    if (nestedDeeperThan(value, MAX_CONTAINER_LEVELS))
+      return `ExpressionAttributeValues contains invalid value: ${NESTING} for key ${placeholder}`;
   }
   return undefined;
 }
@@ -128,7 +135,8 @@ export function tablesNeedingKeySchema(parts: readonly RequestPart[]): string[] 
   const tables = new Set<string>();
   for (const part of parts) {
     const values = [...Object.values(part.item ?? {}), ...Object.values(part.key ?? {})];
-    if (part.table !== undefined && values.some((value) => keyValueBytes(value) > MAX_RANGE_KEY_BYTES)) tables.add(part.table);
+    if (part.table !== undefined && values.some((value) => keyValueBytes(value) > MAX_RANGE_KEY_BYTES))
+      tables.add(part.table);
   }
   return [...tables];
 }
@@ -147,13 +155,17 @@ export function itemTooLarge(part: RequestPart): string | undefined {
 export function expressionTooLong(part: RequestPart): string | undefined {
   for (const [parameter, text] of part.expressions) {
     const bytes = utf8Bytes(text);
-    if (bytes > MAX_EXPRESSION_BYTES) return `Invalid ${parameter}: Expression size has exceeded the maximum allowed size; expression size: ${bytes}`;
+    if (bytes > MAX_EXPRESSION_BYTES)
+      return `Invalid ${parameter}: Expression size has exceeded the maximum allowed size; expression size: ${bytes}`;
   }
   return undefined;
 }
 
 /** The first refusal for already split request parts, or `undefined` when AWS would take them. */
-export function checkRequestParts(parts: readonly RequestPart[], keySchemaOf: KeySchemaLookup = () => undefined): string | undefined {
+export function checkRequestParts(
+  parts: readonly RequestPart[],
+  keySchemaOf: KeySchemaLookup = () => undefined,
+): string | undefined {
   for (const part of parts) {
     const refusal =
       emptyAttributeName(part) ??

@@ -1,4 +1,4 @@
-import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 /** Receives until the queue returns nothing (messages stay in flight, so each is seen once). */
 export async function drainQueue(client: SQSClient, queueUrl: string): Promise<Message[]> {

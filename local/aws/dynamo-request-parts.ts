@@ -23,7 +23,13 @@ export interface RequestPart {
   readonly attributeUpdates?: WireItem;
 }
 
-const EXPRESSION_PARAMETERS = ['ConditionExpression', 'UpdateExpression', 'KeyConditionExpression', 'FilterExpression', 'ProjectionExpression'];
+const EXPRESSION_PARAMETERS = [
+  'ConditionExpression',
+  'UpdateExpression',
+  'KeyConditionExpression',
+  'FilterExpression',
+  'ProjectionExpression',
+];
 
 export function isObject(value: unknown): value is { readonly [key: string]: unknown } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -33,7 +39,11 @@ const objectOrUndefined = (value: unknown) => (isObject(value) ? value : undefin
 const stringOrUndefined = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 /** One single-item request shape (PutItem, a transaction's Update, ...), read from `source`. */
-function part(table: unknown, source: { readonly [key: string]: unknown }, fields: { item?: boolean; key?: boolean }): RequestPart {
+function part(
+  table: unknown,
+  source: { readonly [key: string]: unknown },
+  fields: { item?: boolean; key?: boolean },
+): RequestPart {
   const expressions: Array<readonly [string, string]> = [];
   for (const parameter of EXPRESSION_PARAMETERS) {
     const text = source[parameter];
@@ -47,7 +57,13 @@ function part(table: unknown, source: { readonly [key: string]: unknown }, field
     expressions,
     expressionValues: objectOrUndefined(source.ExpressionAttributeValues),
     expressionNames: objectOrUndefined(source.ExpressionAttributeNames),
-    ...(updates ? { attributeUpdates: Object.fromEntries(Object.entries(updates).map(([name, update]) => [name, objectOrUndefined(update)?.Value])) } : {}),
+    ...(updates
+      ? {
+          attributeUpdates: Object.fromEntries(
+            Object.entries(updates).map(([name, update]) => [name, objectOrUndefined(update)?.Value]),
+          ),
+        }
+      : {}),
   };
 }
 

@@ -35,7 +35,11 @@ function partPartitions(part: RequestPart, partitionKeyName: string): string[] {
   return [...fromKey(part.item), ...fromKey(part.key), ...queriedPartitions(part, partitionKeyName)];
 }
 
-export function summariseRequest(operation: string, parts: readonly RequestPart[], partitionKeyName: string): RequestSummary {
+export function summariseRequest(
+  operation: string,
+  parts: readonly RequestPart[],
+  partitionKeyName: string,
+): RequestSummary {
   const tables = new Set<string>();
   const partitionKeys = new Set<string>();
   for (const part of parts) {

@@ -1,10 +1,10 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { PARTITION_KEY, SORT_KEY } from '../../lambdas/core/table-keys';
-import { startAwsRulesProxy, type AwsRulesControl, type AwsRulesProxy } from './aws-rules-proxy';
+import { type AwsRulesControl, type AwsRulesProxy, startAwsRulesProxy } from './aws-rules-proxy';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './sqs-server';
 
 /** A real DynamoDB-protocol server (dynalite) in this process, on loopback, with the stack's tables. */
@@ -41,12 +41,23 @@ async function listen(server: Server, port: number): Promise<string> {
 }
 
 export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.path ? { path: options.path } : {}) });
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.path ? { path: options.path } : {}),
+  });
   const awsRules = options.awsRules ?? true;
   const dynaliteEndpoint = await listen(server, awsRules ? 0 : (options.port ?? 0));
   let proxy: AwsRulesProxy | undefined;
   try {
-    proxy = awsRules ? await startAwsRulesProxy({ upstream: dynaliteEndpoint, port: options.port ?? 0, partitionKeyName: PARTITION_KEY }) : undefined;
+    proxy = awsRules
+      ? await startAwsRulesProxy({
+          upstream: dynaliteEndpoint,
+          port: options.port ?? 0,
+          partitionKeyName: PARTITION_KEY,
+        })
+      : undefined;
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     throw error;

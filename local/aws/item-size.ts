@@ -23,7 +23,8 @@ function numberBytes(number: string): number {
   return 1 + Math.ceil(significantDigits(number) / 2) + (number.startsWith('-') ? 1 : 0);
 }
 
-const sum = (values: readonly unknown[], size: (value: unknown) => number) => values.reduce<number>((total, value) => total + size(value), 0);
+const sum = (values: readonly unknown[], size: (value: unknown) => number) =>
+  values.reduce<number>((total, value) => total + size(value), 0);
 const asString = (value: unknown) => (typeof value === 'string' ? value : '');
 
 export function valueBytes(value: unknown): number {

@@ -6,7 +6,10 @@ export interface LocalSqs {
   readonly endpoint: string;
   readonly client: SQSClient;
   /** Creates the sync-jobs FIFO queue with the deployed queue's attributes, and its dead-letter queue. */
-  createSyncJobsQueue(name: string, options?: { visibilityTimeoutSeconds?: number; maxReceiveCount?: number }): Promise<SyncJobsQueueUrls>;
+  createSyncJobsQueue(
+    name: string,
+    options?: { visibilityTimeoutSeconds?: number; maxReceiveCount?: number },
+  ): Promise<SyncJobsQueueUrls>;
   close(): Promise<void>;
 }
 

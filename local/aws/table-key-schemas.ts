@@ -31,9 +31,12 @@ export class TableKeySchemas {
 
   async #load(table: string): Promise<void> {
     const answer = await this.#describe(table);
-    const schema = isObject(answer) && isObject(answer.Table) && Array.isArray(answer.Table.KeySchema) ? answer.Table.KeySchema : [];
+    const schema =
+      isObject(answer) && isObject(answer.Table) && Array.isArray(answer.Table.KeySchema) ? answer.Table.KeySchema : [];
     const nameOf = (keyType: string) => {
-      const element: unknown = schema.find((candidate: unknown) => isObject(candidate) && candidate.KeyType === keyType);
+      const element: unknown = schema.find(
+        (candidate: unknown) => isObject(candidate) && candidate.KeyType === keyType,
+      );
       return isObject(element) && typeof element.AttributeName === 'string' ? element.AttributeName : undefined;
     };
     const hash = nameOf('HASH');
@@ -55,7 +58,8 @@ export class TableKeySchemas {
             'content-length': Buffer.byteLength(body),
             'x-amz-target': 'DynamoDB_20120810.DescribeTable',
             // dynalite wants a SigV4-looking header; it does not check the signature.
-            authorization: 'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+            authorization:
+              'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
             'x-amz-date': '20200101T000000Z',
           },
         },

@@ -38,7 +38,12 @@ const integrationState = z.enum(['ACTIVE', 'INACTIVE', 'INVALID', 'SETUP_SYNC_PE
 const fields = z.record(z.string(), z.unknown());
 const target = { integrationId: nonEmpty, resource: nonEmpty };
 
-const integrationInput = z.strictObject({ id: nonEmpty, tool: nonEmpty.optional(), category, state: integrationState.optional() });
+const integrationInput = z.strictObject({
+  id: nonEmpty,
+  tool: nonEmpty.optional(),
+  category,
+  state: integrationState.optional(),
+});
 const stateInput = z.strictObject({ id: nonEmpty, state: integrationState });
 const seedInput = z.strictObject({ ...target, count: z.number().int().min(0).max(5_000_000) });
 const createInput = z.strictObject({ ...target, overrides: fields.optional() });
@@ -53,7 +58,12 @@ const faultMatch = z.strictObject({
   times: z.number().int().min(1).optional(),
 });
 const faultInput = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('status'), status: z.number().int().min(100).max(599), code: nonEmpty.optional(), match: faultMatch.optional() }),
+  z.strictObject({
+    kind: z.literal('status'),
+    status: z.number().int().min(100).max(599),
+    code: nonEmpty.optional(),
+    match: faultMatch.optional(),
+  }),
   z.strictObject({
     kind: z.literal('rate-limit'),
     resetSeconds: z.number().int().min(0),
@@ -62,14 +72,22 @@ const faultInput = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('timeout'), match: faultMatch.optional() }),
   z.strictObject({ kind: z.literal('malformed'), body: z.string(), match: faultMatch.optional() }),
-  z.strictObject({ kind: z.literal('latency'), ms: z.number().int().min(0).max(600_000), match: faultMatch.optional() }),
+  z.strictObject({
+    kind: z.literal('latency'),
+    ms: z.number().int().min(0).max(600_000),
+    match: faultMatch.optional(),
+  }),
   z.strictObject({ kind: z.literal('reject-cursor'), match: faultMatch.optional() }),
 ]);
 
 const unknownIdsInput = z.strictObject({ answer: z.enum(UNKNOWN_IDS_ANSWERS) });
 
 const webhookTarget = { url: z.url({ protocol: /^https?$/ }), secret: nonEmpty, eventId: nonEmpty.optional() };
-const dataChangedInput = z.strictObject({ ...webhookTarget, integrationId: nonEmpty, changedModels: z.array(nonEmpty) });
+const dataChangedInput = z.strictObject({
+  ...webhookTarget,
+  integrationId: nonEmpty,
+  changedModels: z.array(nonEmpty),
+});
 const webhookInput = z.strictObject({ ...webhookTarget, type: nonEmpty, data: fields });
 
 class AdminInputError extends Error {
@@ -81,7 +99,12 @@ class AdminInputError extends Error {
   }
 }
 
-export async function handleAdminRequest(request: IncomingMessage, response: ServerResponse, url: URL, fake: FakeKombo): Promise<void> {
+export async function handleAdminRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  fake: FakeKombo,
+): Promise<void> {
   try {
     await route(request, response, url, fake);
   } catch (error) {
@@ -93,7 +116,9 @@ export async function handleAdminRequest(request: IncomingMessage, response: Ser
       const status = error.kind === 'not-found' ? 404 : error.kind === 'conflict' ? 409 : 400;
       sendJson(response, status, { error: { message: error.message, field: null } });
     } else {
-      sendJson(response, 500, { error: { message: error instanceof Error ? error.message : String(error), field: null } });
+      sendJson(response, 500, {
+        error: { message: error instanceof Error ? error.message : String(error), field: null },
+      });
     }
   }
 }
@@ -138,7 +163,9 @@ async function route(request: IncomingMessage, response: ServerResponse, url: UR
     }
     case 'GET /records': {
       const query = parse(recordsQuery, Object.fromEntries(url.searchParams));
-      const records = fake.records(query.integrationId, query.resource, { includeDeleted: query.includeDeleted === 'true' });
+      const records = fake.records(query.integrationId, query.resource, {
+        includeDeleted: query.includeDeleted === 'true',
+      });
       return sendJson(response, 200, { records });
     }
     case 'GET /requests':

@@ -30,7 +30,10 @@ const ERRORS: Record<ErrorCode, { readonly status: number; readonly title: strin
   'INTEGRATION.INACTIVE': { status: 403, title: 'The integration is inactive.' },
   'INTEGRATION.AUTHENTICATION_INVALID': { status: 403, title: "The integration's credentials are invalid." },
   'INTEGRATION.SETUP_SYNC_PENDING': { status: 409, title: 'The initial sync of the integration is still running.' },
-  'INTEGRATION.MODEL_NOT_AVAILABLE': { status: 403, title: "This data model isn't supported for the selected integration." },
+  'INTEGRATION.MODEL_NOT_AVAILABLE': {
+    status: 403,
+    title: "This data model isn't supported for the selected integration.",
+  },
 };
 
 export interface ApiError {

@@ -5,15 +5,15 @@
  * of records.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { apiError, errorBody, plainError, type ApiError } from './api-errors';
+import { type ApiError, apiError, errorBody, plainError } from './api-errors';
 import { decodeCursor, encodeCursor } from './cursor';
+import type { FaultBook } from './faults';
 import { generatorFor } from './generators';
 import { bearerToken, headerValue, sendJsonText } from './http';
 import { integrationError } from './integration-errors';
 import { parseListQuery } from './list-query';
-import { rateLimitHeaders, type RateLimiter } from './rate-limiter';
+import { type RateLimiter, rateLimitHeaders } from './rate-limiter';
 import type { FakeStore } from './store';
-import type { FaultBook } from './faults';
 import type { Fault, RateLimitOptions, RecordedRequest, UnknownIdsAnswer } from './types';
 import { unknownIdsError } from './unknown-ids';
 
@@ -67,7 +67,12 @@ export async function handleApiRequest(
 
   if (!limit.allowed) {
     const seconds = Math.round(deps.rateLimit.windowMs / 1000);
-    return fail(apiError('PLATFORM.RATE_LIMIT_EXCEEDED', `Rate limit exceeded. Maximum requests are ${deps.rateLimit.limit} every ${seconds} seconds.`));
+    return fail(
+      apiError(
+        'PLATFORM.RATE_LIMIT_EXCEEDED',
+        `Rate limit exceeded. Maximum requests are ${deps.rateLimit.limit} every ${seconds} seconds.`,
+      ),
+    );
   }
   if (token !== deps.apiKey) {
     return fail(apiError('PLATFORM.AUTHENTICATION_INVALID', 'Pass a valid API key as "Authorization: Bearer <key>".'));
@@ -116,7 +121,8 @@ export async function handleApiRequest(
     if (error) return fail(error);
   }
   const found = deps.store.page(integrationId, requestedResource, page);
-  const next = found.nextAfterSeq === null ? null : encodeCursor({ afterSeq: found.nextAfterSeq, page: pageNumber + 1, filters });
+  const next =
+    found.nextAfterSeq === null ? null : encodeCursor({ afterSeq: found.nextAfterSeq, page: pageNumber + 1, filters });
   answer(200, JSON.stringify({ status: 'success', data: { next, results: found.results } }));
 }
 
@@ -127,18 +133,31 @@ function faultAnswer(fault: AnsweringFault): { status: number; body: string } {
     case 'status':
       return {
         status: fault.status,
-        body: errorBody({ status: fault.status, code: fault.code ?? null, title: null, message: `Injected fault: HTTP ${fault.status}.` }),
+        body: errorBody({
+          status: fault.status,
+          code: fault.code ?? null,
+          title: null,
+          message: `Injected fault: HTTP ${fault.status}.`,
+        }),
       };
     case 'rate-limit':
-      return { status: 429, body: errorBody(apiError('PLATFORM.RATE_LIMIT_EXCEEDED', 'Rate limit exceeded (injected fault).')) };
+      return {
+        status: 429,
+        body: errorBody(apiError('PLATFORM.RATE_LIMIT_EXCEEDED', 'Rate limit exceeded (injected fault).')),
+      };
     case 'malformed':
       return { status: 200, body: fault.body };
     case 'reject-cursor':
-      return { status: 400, body: errorBody(apiError('PLATFORM.INPUT_INVALID', 'The cursor is invalid or expired (injected fault).')) };
+      return {
+        status: 400,
+        body: errorBody(apiError('PLATFORM.INPUT_INVALID', 'The cursor is invalid or expired (injected fault).')),
+      };
   }
 }
 
 function faultRateLimitHeaders(fault: Extract<Fault, { kind: 'rate-limit' }>, limit: number): Record<string, string> {
   const headers = rateLimitHeaders({ limit, remaining: 0, resetSeconds: fault.resetSeconds });
-  return fault.retryAfterSeconds === undefined ? headers : { ...headers, 'retry-after': String(fault.retryAfterSeconds) };
+  return fault.retryAfterSeconds === undefined
+    ? headers
+    : { ...headers, 'retry-after': String(fault.retryAfterSeconds) };
 }

@@ -1,7 +1,9 @@
 import type { Random } from './random';
 
 /** Kombo ids are 24 characters of the Bitcoin base58 alphabet (the spec's id pattern). */
-const BASE58_CODES = Array.from('123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz', (char) => char.charCodeAt(0));
+const BASE58_CODES = Array.from('123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz', (char) =>
+  char.charCodeAt(0),
+);
 const ID_LENGTH = 24;
 /** 58^6 ≈ 3.8e10 > 2^32: six characters hold any 32-bit ordinal. */
 const ORDINAL_DIGITS = 6;

@@ -13,20 +13,20 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ADMIN_PREFIX, handleAdminRequest } from './admin-handler';
-import { API_PREFIX, handleApiRequest, type ApiDependencies } from './api-handler';
+import { API_PREFIX, type ApiDependencies, handleApiRequest } from './api-handler';
 import { FaultBook } from './faults';
 import { sendJson } from './http';
 import { randomKomboId } from './ids';
 import { recordRandom, streamKeys } from './random';
 import { RateLimiter } from './rate-limiter';
-import { FakeStore, FakeKomboUsageError } from './store';
+import { FakeKomboUsageError, FakeStore } from './store';
 import type { FakeKombo, FakeKomboOptions, RecordedRequest, UnknownIdsAnswer } from './types';
 import { assertUnknownIdsAnswer } from './unknown-ids';
 import { deliverWebhook } from './webhooks';
 
-export type * from './types';
-export { FakeKomboUsageError } from './store';
 export { resourceCategory, servedResources } from './generators';
+export { FakeKomboUsageError } from './store';
+export type * from './types';
 
 const DEFAULT_API_KEY = 'test-api-key';
 const DEFAULT_RATE_LIMIT = { limit: 10_000, windowMs: 60_000 };
@@ -75,9 +75,14 @@ export async function startFakeKombo(options: FakeKomboOptions = {}): Promise<Fa
     const isAdmin = url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`);
     if (isAdmin && !fake) return sendJson(response, 503, { error: { message: 'the fake is starting', field: null } });
     const handled =
-      isAdmin && fake ? handleAdminRequest(request, response, url, fake) : handleApiRequest(request, response, url, deps);
+      isAdmin && fake
+        ? handleAdminRequest(request, response, url, fake)
+        : handleApiRequest(request, response, url, deps);
     handled.catch((error: unknown) => {
-      sendJson(response, 500, { status: 'error', error: { code: 'PLATFORM.UNKNOWN_ERROR', title: null, message: String(error), log_url: null } });
+      sendJson(response, 500, {
+        status: 'error',
+        error: { code: 'PLATFORM.UNKNOWN_ERROR', title: null, message: String(error), log_url: null },
+      });
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -138,7 +143,12 @@ export async function startFakeKombo(options: FakeKomboOptions = {}): Promise<Fa
         },
       });
     },
-    sendWebhook: (input) => deliverWebhook(input.url, input.secret, { id: input.eventId ?? nextEventId(), type: input.type, data: input.data }),
+    sendWebhook: (input) =>
+      deliverWebhook(input.url, input.secret, {
+        id: input.eventId ?? nextEventId(),
+        type: input.type,
+        data: input.data,
+      }),
   };
   return fake;
 }

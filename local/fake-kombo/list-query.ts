@@ -5,7 +5,7 @@
  * `employment_status`, ...) are rejected rather than ignored, so a client relying on one learns
  * that the fake cannot honour it instead of getting silently unfiltered data.
  */
-import { decodeCursor, filterFingerprint, type CursorPosition } from './cursor';
+import { type CursorPosition, decodeCursor, filterFingerprint } from './cursor';
 import type { PageRequest } from './store';
 
 export const MAX_PAGE_SIZE = 250;
@@ -32,7 +32,9 @@ export interface ListQuery {
   readonly filters: string;
 }
 
-export type ListQueryResult = { readonly ok: true; readonly query: ListQuery } | { readonly ok: false; readonly message: string };
+export type ListQueryResult =
+  | { readonly ok: true; readonly query: ListQuery }
+  | { readonly ok: false; readonly message: string };
 
 export function parseListQuery(params: URLSearchParams, integrationId: string, resource: string): ListQueryResult {
   for (const name of new Set(params.keys())) {
@@ -73,7 +75,9 @@ export function parseListQuery(params: URLSearchParams, integrationId: string, r
     position = decodeCursor(cursorText);
     if (!position) return invalid('The cursor is invalid. Pass the `next` value of the previous page unchanged.');
     if (position.filters !== filters) {
-      return invalid('The filters differ from those of the request that returned this cursor. Repeat every filter on every page.');
+      return invalid(
+        'The filters differ from those of the request that returned this cursor. Repeat every filter on every page.',
+      );
     }
   }
   return {
@@ -112,5 +116,10 @@ function parseBooleanText(text: string | null): boolean | null {
 
 function parseList(text: string | null): ReadonlySet<string> | null {
   if (text === null) return null;
-  return new Set(text.split(',').map((part) => part.trim()).filter((part) => part !== ''));
+  return new Set(
+    text
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== ''),
+  );
 }

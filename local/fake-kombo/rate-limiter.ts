@@ -44,7 +44,9 @@ export class RateLimiter {
   }
 }
 
-export function rateLimitHeaders(state: Pick<RateLimitState, 'limit' | 'remaining' | 'resetSeconds'>): Record<string, string> {
+export function rateLimitHeaders(
+  state: Pick<RateLimitState, 'limit' | 'remaining' | 'resetSeconds'>,
+): Record<string, string> {
   return {
     'ratelimit-limit': String(state.limit),
     'ratelimit-remaining': String(state.remaining),

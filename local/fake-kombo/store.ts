@@ -6,7 +6,7 @@
  */
 import { generatorFor, type ResourceGenerator } from './generators';
 import { recordKomboId } from './ids';
-import { recordRandom, streamKeys, type StreamKeys } from './random';
+import { recordRandom, type StreamKeys, streamKeys } from './random';
 import type { Category, FakeRecord, Integration, IntegrationInput, IntegrationState, RecordsOptions } from './types';
 
 /** Misuse of the fake (unknown integration, resource or id); the admin API answers it with 4xx. */
@@ -118,7 +118,8 @@ export class FakeStore {
       ...patch,
       id: before.id,
       changed_at: nowIso,
-      remote_deleted_at: 'remote_deleted_at' in patch ? toNullableString(patch.remote_deleted_at) : before.remote_deleted_at,
+      remote_deleted_at:
+        'remote_deleted_at' in patch ? toNullableString(patch.remote_deleted_at) : before.remote_deleted_at,
       remote_id: 'remote_id' in patch ? toNullableString(patch.remote_id) : before.remote_id,
     };
     stored.updatedAtMs = now.getTime();
@@ -239,7 +240,8 @@ export class FakeStore {
   private stored(integrationId: string, resource: string, id: string): StoredRecord {
     const table = this.table(integrationId, resource);
     const seq = table.seqById.get(id);
-    if (seq === undefined) throw new FakeKomboUsageError(`${resource} ${id} not found in ${integrationId}`, 'not-found');
+    if (seq === undefined)
+      throw new FakeKomboUsageError(`${resource} ${id} not found in ${integrationId}`, 'not-found');
     return table.rows[seq - 1];
   }
 }
@@ -268,8 +270,12 @@ function assertRecordShape(record: FakeRecord): void {
   const problems = [
     typeof record.id === 'string' && record.id !== '' ? null : 'id must be a non-empty string',
     record.remote_id === null || typeof record.remote_id === 'string' ? null : 'remote_id must be a string or null',
-    typeof record.changed_at === 'string' && !Number.isNaN(Date.parse(record.changed_at)) ? null : 'changed_at must be an ISO date-time',
-    record.remote_deleted_at === null || typeof record.remote_deleted_at === 'string' ? null : 'remote_deleted_at must be a string or null',
+    typeof record.changed_at === 'string' && !Number.isNaN(Date.parse(record.changed_at))
+      ? null
+      : 'changed_at must be an ISO date-time',
+    record.remote_deleted_at === null || typeof record.remote_deleted_at === 'string'
+      ? null
+      : 'remote_deleted_at must be a string or null',
   ].filter((problem) => problem !== null);
   if (problems.length > 0) throw new FakeKomboUsageError(problems.join('; '), 'invalid');
 }

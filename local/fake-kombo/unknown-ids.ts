@@ -4,7 +4,7 @@
  * those and returns them with `include_deleted=true`); a vanished record is unknown, which is the
  * case a sync's sweep runs into when it asks by id for records it no longer sees.
  */
-import { apiError, plainError, type ApiError } from './api-errors';
+import { type ApiError, apiError, plainError } from './api-errors';
 import { FakeKomboUsageError } from './store';
 import type { UnknownIdsAnswer } from './types';
 
@@ -14,7 +14,10 @@ export const UNKNOWN_IDS_ANSWERS: readonly UnknownIdsAnswer[] = ['omit', 'not-fo
 export function assertUnknownIdsAnswer(value: unknown): UnknownIdsAnswer {
   const answer = UNKNOWN_IDS_ANSWERS.find((candidate) => candidate === value);
   if (answer === undefined) {
-    throw new FakeKomboUsageError(`unknownIds must be one of ${UNKNOWN_IDS_ANSWERS.join(', ')}, got ${JSON.stringify(value)}`, 'invalid');
+    throw new FakeKomboUsageError(
+      `unknownIds must be one of ${UNKNOWN_IDS_ANSWERS.join(', ')}, got ${JSON.stringify(value)}`,
+      'invalid',
+    );
   }
   return answer;
 }
@@ -24,7 +27,11 @@ export function assertUnknownIdsAnswer(value: unknown): UnknownIdsAnswer {
  * proceeds. The message gives counts, not the ids: the older docs promise no list of them, so a
  * client must not come to rely on one.
  */
-export function unknownIdsError(answer: UnknownIdsAnswer, unknownCount: number, requestedCount: number): ApiError | null {
+export function unknownIdsError(
+  answer: UnknownIdsAnswer,
+  unknownCount: number,
+  requestedCount: number,
+): ApiError | null {
   if (unknownCount === 0) return null;
   const message = `${unknownCount} of the ${requestedCount} ids in the "ids" filter ${unknownCount === 1 ? 'is' : 'are'} unknown.`;
   switch (answer) {

@@ -1,13 +1,16 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 
 /**
  * What the HTTP API does in front of the webhook function, for local runs and tests: `POST
  * /webhooks/kombo` becomes a payload-2.0 event (body base64-encoded, as API Gateway does for
  * bodies it does not treat as text), and the function's answer becomes the HTTP response.
  */
-export type WebhookHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export type WebhookHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export interface LocalWebhookEndpoint {
   /** Full URL of the webhook route, to give Kombo (or the fake Kombo). */
@@ -23,7 +26,11 @@ export async function startWebhookEndpoint(handler: WebhookHandler, port = 0): P
         return;
       }
       const body = await readBody(request);
-      const context = { functionName: 'webhook', awsRequestId: `local-${Date.now()}`, getRemainingTimeInMillis: () => 10_000 } as Context;
+      const context = {
+        functionName: 'webhook',
+        awsRequestId: `local-${Date.now()}`,
+        getRemainingTimeInMillis: () => 10_000,
+      } as Context;
       try {
         const result = await handler(toEvent(request, body), context);
         response.writeHead(result.statusCode ?? 200, stringHeaders(result.headers)).end(result.body ?? '');
@@ -36,7 +43,11 @@ export async function startWebhookEndpoint(handler: WebhookHandler, port = 0): P
   const { port: boundPort } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${boundPort}/webhooks/kombo`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -63,7 +74,13 @@ function toEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2
       apiId: 'local',
       domainName: headers.host ?? '127.0.0.1',
       domainPrefix: 'local',
-      http: { method: 'POST', path: '/webhooks/kombo', protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: 'POST',
+        path: '/webhooks/kombo',
+        protocol: 'HTTP/1.1',
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: `local-${now.getTime()}`,
       routeKey: 'POST /webhooks/kombo',
       stage: '$default',

@@ -1,16 +1,24 @@
+import { crc32 } from 'node:zlib';
 import {
+  type AttributeValue,
   BatchWriteItemCommand,
   DynamoDBClient,
   PutItemCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
-  type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { crc32 } from 'node:zlib';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsRulesControl } from '../../local/aws/aws-rules-proxy';
-import { startLocalDynamo, type LocalDynamo } from '../../local/aws/dynamo-server';
+import { type LocalDynamo, startLocalDynamo } from '../../local/aws/dynamo-server';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/aws/sqs-server';
 
 /**
@@ -30,7 +38,12 @@ beforeAll(async () => {
   await Promise.all([layered.createTable(TABLE), raw.createTable(TABLE)]);
   if (!layered.rules) throw new Error('the AWS-rules layer is on by default');
   rules = layered.rules;
-  onceClient = new DynamoDBClient({ endpoint: layered.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  onceClient = new DynamoDBClient({
+    endpoint: layered.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 1,
+  });
   once = DynamoDBDocumentClient.from(onceClient, { marshallOptions: { removeUndefinedValues: true } });
 });
 afterAll(async () => {
@@ -52,7 +65,8 @@ async function rejection(send: Promise<unknown>): Promise<Error & { $metadata?: 
   throw new Error('expected the request to be refused');
 }
 
-const getItem = (dynamo: LocalDynamo, pk: string, sk = 's') => dynamo.documents.send(new GetCommand({ TableName: TABLE, Key: { pk, sk }, ConsistentRead: true }));
+const getItem = (dynamo: LocalDynamo, pk: string, sk = 's') =>
+  dynamo.documents.send(new GetCommand({ TableName: TABLE, Key: { pk, sk }, ConsistentRead: true }));
 
 function nested(containers: number): AttributeValue {
   let value: AttributeValue = { S: 'leaf' };
@@ -83,7 +97,8 @@ describe('empty attribute names', () => {
       headers: {
         'content-type': 'application/x-amz-json-1.0',
         'x-amz-target': 'DynamoDB_20120810.PutItem',
-        authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
         'x-amz-date': '20260101T000000Z',
       },
       body,
@@ -109,8 +124,16 @@ const put = (pk: string, extra: Record<string, AttributeValue>, sk = 's') =>
 
 type Send = (client: DynamoDBClient) => Promise<unknown>;
 const cases: ReadonlyArray<{ rule: string; send: Send; message: RegExp }> = [
-  { rule: 'empty top-level attribute name', send: (client) => client.send(put('r-1', { '': { S: 'x' } })), message: /empty attribute name/ },
-  { rule: 'empty map key inside a list', send: (client) => client.send(put('r-2', { list: { L: [{ N: '1' }, { M: { '': { S: 'x' } } }] } })), message: /empty attribute name/ },
+  {
+    rule: 'empty top-level attribute name',
+    send: (client) => client.send(put('r-1', { '': { S: 'x' } })),
+    message: /empty attribute name/,
+  },
+  {
+    rule: 'empty map key inside a list',
+    send: (client) => client.send(put('r-2', { list: { L: [{ N: '1' }, { M: { '': { S: 'x' } } }] } })),
+    message: /empty attribute name/,
+  },
   {
     rule: 'empty map key in an ExpressionAttributeValue (UpdateItem SET)',
     send: (client) =>
@@ -130,18 +153,50 @@ const cases: ReadonlyArray<{ rule: string; send: Send; message: RegExp }> = [
     send: (client) =>
       client.send(
         new BatchWriteItemCommand({
-          RequestItems: { [TABLE]: [{ PutRequest: { Item: { pk: { S: 'r-4' }, sk: { S: 's' }, d: { M: { x: { M: { '': { BOOL: true } } } } } } } }] },
+          RequestItems: {
+            [TABLE]: [
+              {
+                PutRequest: {
+                  Item: { pk: { S: 'r-4' }, sk: { S: 's' }, d: { M: { x: { M: { '': { BOOL: true } } } } } },
+                },
+              },
+            ],
+          },
         }),
       ),
     message: /empty attribute name/,
   },
-  { rule: '32 maps and lists deep (31 is the most AWS takes)', send: (client) => client.send(put('r-5', { deep: nested(32) })), message: /^Nesting Levels have exceeded supported limits/ },
-  { rule: 'attribute name of 65,536 bytes', send: (client) => client.send(put('r-6', { ['n'.repeat(65_536)]: { S: 'x' } })), message: /Size of attribute name has exceeded/ },
-  { rule: 'nested map key of 65,536 bytes', send: (client) => client.send(put('r-7', { d: { M: { ['n'.repeat(65_536)]: { S: 'x' } } } })), message: /Size of attribute name has exceeded/ },
+  {
+    rule: '32 maps and lists deep (31 is the most AWS takes)',
+    send: (client) => client.send(put('r-5', { deep: nested(32) })),
+    message: /^Nesting Levels have exceeded supported limits/,
+  },
+  {
+    rule: 'attribute name of 65,536 bytes',
+    send: (client) => client.send(put('r-6', { ['n'.repeat(65_536)]: { S: 'x' } })),
+    message: /Size of attribute name has exceeded/,
+  },
+  {
+    rule: 'nested map key of 65,536 bytes',
+    send: (client) => client.send(put('r-7', { d: { M: { ['n'.repeat(65_536)]: { S: 'x' } } } })),
+    message: /Size of attribute name has exceeded/,
+  },
   // 250,000 × "é" is 500,000 UTF-8 bytes; dynalite counts 250,000 UTF-16 units.
-  { rule: 'item over 400 KB in UTF-8', send: (client) => client.send(put('r-8', { text: { S: 'é'.repeat(250_000) } })), message: /^Item size has exceeded the maximum allowed size$/ },
-  { rule: 'partition key over 2,048 UTF-8 bytes', send: (client) => client.send(put('é'.repeat(1_500), {})), message: /Size of hashkey has exceeded the maximum size limit of 2048 bytes/ },
-  { rule: 'sort key over 1,024 UTF-8 bytes', send: (client) => client.send(put('r-10', {}, 'é'.repeat(600))), message: /range keys has exceeded the size limit of 1024 bytes/ },
+  {
+    rule: 'item over 400 KB in UTF-8',
+    send: (client) => client.send(put('r-8', { text: { S: 'é'.repeat(250_000) } })),
+    message: /^Item size has exceeded the maximum allowed size$/,
+  },
+  {
+    rule: 'partition key over 2,048 UTF-8 bytes',
+    send: (client) => client.send(put('é'.repeat(1_500), {})),
+    message: /Size of hashkey has exceeded the maximum size limit of 2048 bytes/,
+  },
+  {
+    rule: 'sort key over 1,024 UTF-8 bytes',
+    send: (client) => client.send(put('r-10', {}, 'é'.repeat(600))),
+    message: /range keys has exceeded the size limit of 1024 bytes/,
+  },
   {
     rule: 'ConditionExpression over 4 KB',
     send: (client) =>
@@ -152,7 +207,8 @@ const cases: ReadonlyArray<{ rule: string; send: Send; message: RegExp }> = [
           ConditionExpression: Array.from({ length: 200 }, () => 'attribute_not_exists(pk)').join(' OR '),
         }),
       ),
-    message: /^Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression size: 5596$/,
+    message:
+      /^Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression size: 5596$/,
   },
 ];
 
@@ -178,7 +234,13 @@ describe('rules at their limits', () => {
 
   it('refuses an empty ExpressionAttributeNames value, naming it (dynalite refuses it too, as an undefined name)', async () => {
     const update = () =>
-      new UpdateCommand({ TableName: TABLE, Key: { pk: 'limit-2', sk: 's' }, UpdateExpression: 'SET #a = :v', ExpressionAttributeNames: { '#a': '' }, ExpressionAttributeValues: { ':v': 1 } });
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { pk: 'limit-2', sk: 's' },
+        UpdateExpression: 'SET #a = :v',
+        ExpressionAttributeNames: { '#a': '' },
+        ExpressionAttributeValues: { ':v': 1 },
+      });
     const error = await rejection(layered.documents.send(update()));
     expect(error.name).toBe('ValidationException');
     expect(error.message).toBe('ExpressionAttributeNames contains invalid value: Empty attribute name for key #a');
@@ -186,7 +248,10 @@ describe('rules at their limits', () => {
   });
 
   it('refuses an empty name in a TransactWriteItems Put before dynalite (which lacks transactions) sees it', async () => {
-    const transact = () => new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: TABLE, Item: { pk: { S: 'limit-3' }, sk: { S: 's' }, '': { S: 'x' } } } }] });
+    const transact = () =>
+      new TransactWriteItemsCommand({
+        TransactItems: [{ Put: { TableName: TABLE, Item: { pk: { S: 'limit-3' }, sk: { S: 's' }, '': { S: 'x' } } } }],
+      });
     expect((await rejection(layered.client.send(transact()))).name).toBe('ValidationException');
     expect((await rejection(raw.client.send(transact()))).name).toBe('UnknownOperationException');
   });
@@ -209,7 +274,12 @@ describe('fault injection', () => {
 
     expect((await getItem(layered, 'p1', 's3')).Item).toBeDefined();
     expect((await getItem(layered, 'p1', 's1')).Item).toBeUndefined();
-    expect(rules.requests().slice(0, 4).map(({ partitionKeys, outcome }) => [partitionKeys, outcome])).toEqual([
+    expect(
+      rules
+        .requests()
+        .slice(0, 4)
+        .map(({ partitionKeys, outcome }) => [partitionKeys, outcome]),
+    ).toEqual([
       [['p1'], 'fault'],
       [['p2'], 'forwarded'],
       [['p1'], 'fault'],
@@ -225,7 +295,11 @@ describe('fault injection', () => {
 
   it('throttle: a batch is throttled when any of its items is in the partition', async () => {
     rules.throttle({ partitionKey: 'p5', times: Infinity });
-    const batch = new BatchWriteCommand({ RequestItems: { [TABLE]: [{ PutRequest: { Item: { pk: 'p4', sk: 's' } } }, { PutRequest: { Item: { pk: 'p5', sk: 's' } } }] } });
+    const batch = new BatchWriteCommand({
+      RequestItems: {
+        [TABLE]: [{ PutRequest: { Item: { pk: 'p4', sk: 's' } } }, { PutRequest: { Item: { pk: 'p5', sk: 's' } } }],
+      },
+    });
     expect((await rejection(once.send(batch))).name).toBe('ProvisionedThroughputExceededException');
     expect((await rejection(once.send(batch))).name).toBe('ProvisionedThroughputExceededException');
     rules.clearFaults();
@@ -233,8 +307,16 @@ describe('fault injection', () => {
   });
 
   it('fail: a non-retryable AccessDeniedException is sent once and not retried', async () => {
-    rules.fail({ operation: 'PutItem', partitionKey: 'f1', times: 1, errorType: 'AccessDeniedException', message: 'not allowed' });
-    const error = await rejection(layered.documents.send(new PutCommand({ TableName: TABLE, Item: { pk: 'f1', sk: 's' } })));
+    rules.fail({
+      operation: 'PutItem',
+      partitionKey: 'f1',
+      times: 1,
+      errorType: 'AccessDeniedException',
+      message: 'not allowed',
+    });
+    const error = await rejection(
+      layered.documents.send(new PutCommand({ TableName: TABLE, Item: { pk: 'f1', sk: 's' } })),
+    );
     expect(error.name).toBe('AccessDeniedException');
     expect(error.message).toBe('not allowed');
     expect(rules.requests().map((request) => request.outcome)).toEqual(['fault']);
@@ -260,17 +342,41 @@ describe('request log', () => {
     rules.fail({ operation: 'DeleteItem', times: 1, errorType: 'AccessDeniedException' });
     await layered.documents.send(new PutCommand({ TableName: TABLE, Item: { pk: 'log-1', sk: 's' } }));
     await layered.documents.send(new GetCommand({ TableName: TABLE, Key: { pk: 'log-1', sk: 's' } }));
-    await layered.documents.send(new QueryCommand({ TableName: TABLE, KeyConditionExpression: '#p = :p', ExpressionAttributeNames: { '#p': 'pk' }, ExpressionAttributeValues: { ':p': 'log-1' } }));
     await layered.documents.send(
-      new BatchWriteCommand({ RequestItems: { [TABLE]: [{ PutRequest: { Item: { pk: 'log-2', sk: 's' } } }, { DeleteRequest: { Key: { pk: 'log-3', sk: 's' } } }] } }),
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: '#p = :p',
+        ExpressionAttributeNames: { '#p': 'pk' },
+        ExpressionAttributeValues: { ':p': 'log-1' },
+      }),
     );
-    await rejection(layered.documents.send(new PutCommand({ TableName: TABLE, Item: { pk: 'log-4', sk: 's', m: { '': 1 } } })));
-    await rejection(layered.client.send(new TransactWriteItemsCommand({ TransactItems: [{ Delete: { TableName: TABLE, Key: { pk: { S: 'log-5' }, sk: { S: 's' } } } }] })));
+    await layered.documents.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [TABLE]: [
+            { PutRequest: { Item: { pk: 'log-2', sk: 's' } } },
+            { DeleteRequest: { Key: { pk: 'log-3', sk: 's' } } },
+          ],
+        },
+      }),
+    );
+    await rejection(
+      layered.documents.send(new PutCommand({ TableName: TABLE, Item: { pk: 'log-4', sk: 's', m: { '': 1 } } })),
+    );
+    await rejection(
+      layered.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [{ Delete: { TableName: TABLE, Key: { pk: { S: 'log-5' }, sk: { S: 's' } } } }],
+        }),
+      ),
+    );
     await rejection(layered.documents.send(new DeleteCommand({ TableName: TABLE, Key: { pk: 'log-6', sk: 's' } })));
     const after = Date.now();
 
     const log = rules.requests();
-    expect(log.map(({ operation, table, partitionKeys, outcome }) => ({ operation, table, partitionKeys, outcome }))).toEqual([
+    expect(
+      log.map(({ operation, table, partitionKeys, outcome }) => ({ operation, table, partitionKeys, outcome })),
+    ).toEqual([
       { operation: 'PutItem', table: TABLE, partitionKeys: ['log-1'], outcome: 'forwarded' },
       { operation: 'GetItem', table: TABLE, partitionKeys: ['log-1'], outcome: 'forwarded' },
       { operation: 'Query', table: TABLE, partitionKeys: ['log-1'], outcome: 'forwarded' },
@@ -297,7 +403,8 @@ describe('forwarding', () => {
       headers: {
         'content-type': 'application/x-amz-json-1.0',
         'x-amz-target': 'DynamoDB_20120810.DescribeTable',
-        authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
         'x-amz-date': '20260101T000000Z',
       },
       body: JSON.stringify({ TableName: TABLE }),
@@ -322,13 +429,22 @@ describe('forwarding', () => {
 
   it('pages a Query with LastEvaluatedKey / ExclusiveStartKey', async () => {
     const sks = Array.from({ length: 25 }, (_, n) => `s${String(n).padStart(2, '0')}`);
-    for (const sk of sks) await layered.documents.send(new PutCommand({ TableName: TABLE, Item: { pk: 'page-1', sk, payload: 'p'.repeat(2_000) } }));
+    for (const sk of sks)
+      await layered.documents.send(
+        new PutCommand({ TableName: TABLE, Item: { pk: 'page-1', sk, payload: 'p'.repeat(2_000) } }),
+      );
     const seen: string[] = [];
     let start: Record<string, unknown> | undefined;
     let pages = 0;
     do {
       const page = await layered.documents.send(
-        new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'page-1' }, Limit: 7, ExclusiveStartKey: start }),
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': 'page-1' },
+          Limit: 7,
+          ExclusiveStartKey: start,
+        }),
       );
       seen.push(...(page.Items ?? []).map((item) => String(item.sk)));
       start = page.LastEvaluatedKey;

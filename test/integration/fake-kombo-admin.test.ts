@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeKombo, type FakeKombo } from '../../local/fake-kombo';
+import { type FakeKombo, startFakeKombo } from '../../local/fake-kombo';
 import { getList, listBody } from '../support/fake-kombo-http';
 
 let fake: FakeKombo;
@@ -29,7 +29,11 @@ describe('admin HTTP API', () => {
   it('drives the fake like the programmatic API does', async () => {
     expect(await admin('GET', '/info')).toMatchObject({
       status: 200,
-      json: { baseUrl: fake.baseUrl, apiKey: fake.apiKey, resources: expect.arrayContaining(['hris/employees', 'lms/courses']) },
+      json: {
+        baseUrl: fake.baseUrl,
+        apiKey: fake.apiKey,
+        resources: expect.arrayContaining(['hris/employees', 'lms/courses']),
+      },
     });
     expect((await admin('POST', '/integrations', { id: integrationId, category: 'HRIS' })).status).toBe(201);
 
@@ -41,7 +45,11 @@ describe('admin HTTP API', () => {
     const created = await admin('POST', '/records/create', { ...target, overrides: { first_name: 'Admin' } });
     expect(created).toMatchObject({ status: 201, json: { first_name: 'Admin', remote_deleted_at: null } });
 
-    const updated = await admin('POST', '/records/update', { ...target, id: ids[0], patch: { job_title: 'Chief Admin' } });
+    const updated = await admin('POST', '/records/update', {
+      ...target,
+      id: ids[0],
+      patch: { job_title: 'Chief Admin' },
+    });
     expect(updated).toMatchObject({ status: 200, json: { id: ids[0], job_title: 'Chief Admin' } });
     expect((await admin('POST', '/records/touch-nested', { ...target, id: ids[1] })).status).toBe(204);
     const removed = await admin('POST', '/records/remove', { ...target, id: ids[2] });
@@ -49,21 +57,28 @@ describe('admin HTTP API', () => {
 
     const visible = await admin('GET', `/records?integrationId=${integrationId}&resource=hris/employees`);
     expect((visible.json as { records: unknown[] }).records).toHaveLength(3);
-    const all = await admin('GET', `/records?integrationId=${integrationId}&resource=hris/employees&includeDeleted=true`);
+    const all = await admin(
+      'GET',
+      `/records?integrationId=${integrationId}&resource=hris/employees&includeDeleted=true`,
+    );
     expect((all.json as { records: unknown[] }).records).toHaveLength(4);
 
     expect((await admin('POST', '/integrations/state', { id: integrationId, state: 'INACTIVE' })).status).toBe(204);
     expect((await getList(fake, 'hris/employees', { integrationId })).status).toBe(403);
     await admin('POST', '/integrations/state', { id: integrationId, state: 'ACTIVE' });
 
-    expect((await admin('POST', '/faults', { kind: 'status', status: 503, match: { integrationId, times: 1 } })).status).toBe(204);
+    expect(
+      (await admin('POST', '/faults', { kind: 'status', status: 503, match: { integrationId, times: 1 } })).status,
+    ).toBe(204);
     expect((await getList(fake, 'hris/employees', { integrationId })).status).toBe(503);
     await admin('POST', '/faults', { kind: 'status', status: 503 });
     expect((await admin('DELETE', '/faults')).status).toBe(204);
     expect(listBody(await getList(fake, 'hris/employees', { integrationId })).data.results).toHaveLength(3);
 
     const requests = await admin('GET', '/requests');
-    expect((requests.json as { requests: { status: number }[] }).requests.map((request) => request.status)).toEqual([403, 503, 200]);
+    expect((requests.json as { requests: { status: number }[] }).requests.map((request) => request.status)).toEqual([
+      403, 503, 200,
+    ]);
     expect((await admin('DELETE', '/requests')).status).toBe(204);
     expect(fake.requests).toEqual([]);
   });
@@ -85,10 +100,15 @@ describe('admin HTTP API', () => {
   it('answers invalid JSON with 400, misuse with 404 or 409, and unknown routes with 404', async () => {
     const response = await fetch(`${fake.adminUrl}/seed`, { method: 'POST', body: '{' });
     expect(response.status).toBe(400);
-    expect((await admin('POST', '/seed', { integrationId: 'nobody:here', resource: 'ats/jobs', count: 1 })).status).toBe(404);
+    expect(
+      (await admin('POST', '/seed', { integrationId: 'nobody:here', resource: 'ats/jobs', count: 1 })).status,
+    ).toBe(404);
     await admin('POST', '/integrations', { id: 'lever:twice', category: 'ATS' });
     expect((await admin('POST', '/integrations', { id: 'lever:twice', category: 'ATS' })).status).toBe(409);
-    expect((await admin('POST', '/records/update', { integrationId: 'lever:twice', resource: 'ats/jobs', id: 'missing' })).status).toBe(404);
+    expect(
+      (await admin('POST', '/records/update', { integrationId: 'lever:twice', resource: 'ats/jobs', id: 'missing' }))
+        .status,
+    ).toBe(404);
     expect((await admin('GET', '/nothing')).status).toBe(404);
   });
 });

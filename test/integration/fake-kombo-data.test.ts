@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeKomboUsageError, resourceCategory, servedResources, startFakeKombo, type Category, type FakeKombo } from '../../local/fake-kombo';
+import {
+  type Category,
+  type FakeKombo,
+  FakeKomboUsageError,
+  resourceCategory,
+  servedResources,
+  startFakeKombo,
+} from '../../local/fake-kombo';
 import { manualClock } from '../support/fake-kombo-http';
 
 const KOMBO_ID = /^[1-9A-HJ-NP-Za-km-z]{24}$/;
@@ -27,7 +34,11 @@ describe('deterministic data', () => {
   let otherSeed: FakeKombo;
 
   beforeAll(async () => {
-    [first, second, otherSeed] = await Promise.all([fakeWithAllCategories(11), fakeWithAllCategories(11), fakeWithAllCategories(12)]);
+    [first, second, otherSeed] = await Promise.all([
+      fakeWithAllCategories(11),
+      fakeWithAllCategories(11),
+      fakeWithAllCategories(12),
+    ]);
   });
 
   it('makes the same records and ids for the same seed, and other ids for another seed', () => {
@@ -37,7 +48,10 @@ describe('deterministic data', () => {
       const b = second.seed(integrationId, resource, 20);
       const c = otherSeed.seed(integrationId, resource, 20);
       expect(b, resource).toEqual(a);
-      expect(c.map((record) => record.id), resource).not.toEqual(a.map((record) => record.id));
+      expect(
+        c.map((record) => record.id),
+        resource,
+      ).not.toEqual(a.map((record) => record.id));
     }
   });
 

@@ -5,7 +5,7 @@
 import { Kombo } from '@kombo-api/sdk';
 import { KomboAtsError, ResponseValidationError } from '@kombo-api/sdk/models/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeKombo, type FakeKombo } from '../../local/fake-kombo';
+import { type FakeKombo, startFakeKombo } from '../../local/fake-kombo';
 
 const ATS = 'greenhouse:sdk';
 const HRIS = 'personio:sdk';
@@ -17,24 +17,33 @@ let ats: Kombo;
 let hris: Kombo;
 
 const client = (integrationId: string, apiKey = fake.apiKey) =>
-  new Kombo({ api_key: apiKey, integration_id: integrationId, server_url: fake.baseUrl, retry_config: { strategy: 'none' } });
+  new Kombo({
+    api_key: apiKey,
+    integration_id: integrationId,
+    server_url: fake.baseUrl,
+    retry_config: { strategy: 'none' },
+  });
 
 /** What every paginated SDK method returns: an async iterable of pages. */
 type PageIterable = AsyncIterable<{ result: { data: { next?: string | null; results: { id: string }[] } } }>;
 
-const ATS_METHODS: Record<string, (request: { page_size: number; include_deleted: boolean }) => Promise<PageIterable>> = {
-  'ats/applications': (request) => ats.ats.getApplications(request),
-  'ats/candidates': (request) => ats.ats.getCandidates(request),
-  'ats/jobs': (request) => ats.ats.getJobs(request),
-  'ats/users': (request) => ats.ats.getUsers(request),
-  'ats/offers': (request) => ats.ats.getOffers(request),
-  'ats/interviews': (request) => ats.ats.getInterviews(request),
-  'ats/tags': (request) => ats.ats.getTags(request),
-  'ats/application-stages': (request) => ats.ats.getApplicationStages(request),
-  'ats/rejection-reasons': (request) => ats.ats.getRejectionReasons(request),
-  'ats/roles': (request) => ats.ats.getRoles(request),
-};
-const HRIS_METHODS: Record<string, (request: { page_size: number; include_deleted: boolean }) => Promise<PageIterable>> = {
+const ATS_METHODS: Record<string, (request: { page_size: number; include_deleted: boolean }) => Promise<PageIterable>> =
+  {
+    'ats/applications': (request) => ats.ats.getApplications(request),
+    'ats/candidates': (request) => ats.ats.getCandidates(request),
+    'ats/jobs': (request) => ats.ats.getJobs(request),
+    'ats/users': (request) => ats.ats.getUsers(request),
+    'ats/offers': (request) => ats.ats.getOffers(request),
+    'ats/interviews': (request) => ats.ats.getInterviews(request),
+    'ats/tags': (request) => ats.ats.getTags(request),
+    'ats/application-stages': (request) => ats.ats.getApplicationStages(request),
+    'ats/rejection-reasons': (request) => ats.ats.getRejectionReasons(request),
+    'ats/roles': (request) => ats.ats.getRoles(request),
+  };
+const HRIS_METHODS: Record<
+  string,
+  (request: { page_size: number; include_deleted: boolean }) => Promise<PageIterable>
+> = {
   'hris/employees': (request) => hris.hris.getEmployees(request),
   'hris/employments': (request) => hris.hris.getEmployments(request),
   'hris/groups': (request) => hris.hris.getGroups(request),
@@ -54,7 +63,10 @@ beforeAll(async () => {
   fake = await startFakeKombo({ seed: 21 });
   fake.addIntegration({ id: ATS, category: 'ATS' });
   fake.addIntegration({ id: HRIS, category: 'HRIS' });
-  for (const [integrationId, methods] of [[ATS, ATS_METHODS], [HRIS, HRIS_METHODS]] as const) {
+  for (const [integrationId, methods] of [
+    [ATS, ATS_METHODS],
+    [HRIS, HRIS_METHODS],
+  ] as const) {
     for (const resource of Object.keys(methods)) {
       const [deleted] = fake.seed(integrationId, resource, RECORDS_PER_RESOURCE);
       // One deleted record per resource, so `remote_deleted_at` is parsed as a date-time too.
@@ -90,7 +102,10 @@ describe('official SDK (@kombo-api/sdk) against the fake', () => {
   it("parses the fake's error envelope as Kombo's error with its code", async () => {
     const error = await client(ATS, 'wrong-key')
       .ats.getApplications()
-      .then(() => null, (caught: unknown) => caught);
+      .then(
+        () => null,
+        (caught: unknown) => caught,
+      );
     if (!(error instanceof KomboAtsError)) throw new Error(`expected KomboAtsError, got ${String(error)}`);
     expect(error.data$.error.code).toBe('PLATFORM.AUTHENTICATION_INVALID');
     expect(error.statusCode).toBe(401);

@@ -5,9 +5,15 @@
 import type { ValidateFunction } from 'ajv/dist/2020';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESOURCE_CATALOGUE } from '../../lambdas/core/kombo/catalogue';
-import { resourceCategory, servedResources, startFakeKombo, type Category, type FakeKombo } from '../../local/fake-kombo';
-import { getList, type ApiAnswer } from '../support/fake-kombo-http';
-import { loadSpecValidators, SPEC_PATH, specPresent, type SpecValidators } from '../support/fake-kombo-spec';
+import {
+  type Category,
+  type FakeKombo,
+  resourceCategory,
+  servedResources,
+  startFakeKombo,
+} from '../../local/fake-kombo';
+import { type ApiAnswer, getList } from '../support/fake-kombo-http';
+import { loadSpecValidators, SPEC_PATH, type SpecValidators, specPresent } from '../support/fake-kombo-spec';
 
 const title = specPresent
   ? "fake Kombo answers match Kombo's OpenAPI spec"
@@ -28,7 +34,8 @@ describe.skipIf(!specPresent)(title, () => {
   beforeAll(async () => {
     validators = loadSpecValidators();
     fake = await startFakeKombo({ seed: 77 });
-    for (const category of ['ATS', 'HRIS', 'LMS'] as const) fake.addIntegration({ id: integrationIdOf(category), category });
+    for (const category of ['ATS', 'HRIS', 'LMS'] as const)
+      fake.addIntegration({ id: integrationIdOf(category), category });
     for (const resource of resources) {
       const integrationId = integrationIdOf(categoryOf(resource));
       const [first] = fake.seed(integrationId, resource, 150);
@@ -44,10 +51,16 @@ describe.skipIf(!specPresent)(title, () => {
     const validate = validators.success(resource);
     const integrationId = integrationIdOf(categoryOf(resource));
     // Page 1 with a deleted record and a `next` cursor, then the last page with `next: null`.
-    const first = await getList(fake, resource, { integrationId, query: { page_size: '100', include_deleted: 'true' } });
+    const first = await getList(fake, resource, {
+      integrationId,
+      query: { page_size: '100', include_deleted: 'true' },
+    });
     expectValid(validate, first);
     const next = (JSON.parse(first.text) as { data: { next: string } }).data.next;
-    const last = await getList(fake, resource, { integrationId, query: { page_size: '100', include_deleted: 'true', cursor: next } });
+    const last = await getList(fake, resource, {
+      integrationId,
+      query: { page_size: '100', include_deleted: 'true', cursor: next },
+    });
     expectValid(validate, last);
   });
 
@@ -91,7 +104,8 @@ describe.skipIf(!specPresent)(title, () => {
     fake.injectFault({ kind: 'rate-limit', resetSeconds: 3 });
     fake.injectFault({ kind: 'status', status: 503, code: 'REMOTE.SERVICE_UNAVAILABLE' });
     fake.injectFault({ kind: 'status', status: 500 });
-    for (let fault = 0; fault < 3; fault++) answers.push(await getList(fake, 'ats/applications', { integrationId: integrationIdOf('ATS') }));
+    for (let fault = 0; fault < 3; fault++)
+      answers.push(await getList(fake, 'ats/applications', { integrationId: integrationIdOf('ATS') }));
     expect(answers.map((answer) => answer.status)).toEqual([409, 403, 403, 404, 429, 503, 500]);
     for (const answer of answers) expectValid(validate, answer);
   });
@@ -99,5 +113,8 @@ describe.skipIf(!specPresent)(title, () => {
 
 function expectValid(validate: ValidateFunction, answer: ApiAnswer): void {
   const valid = validate(JSON.parse(answer.text));
-  expect(valid ? [] : (validate.errors ?? []).slice(0, 5), `HTTP ${answer.status}: ${answer.text.slice(0, 300)}`).toEqual([]);
+  expect(
+    valid ? [] : (validate.errors ?? []).slice(0, 5),
+    `HTTP ${answer.status}: ${answer.text.slice(0, 300)}`,
+  ).toEqual([]);
 }

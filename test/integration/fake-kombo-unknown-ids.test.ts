@@ -4,9 +4,9 @@
  * both, so the fake can answer either way, plus 400 PLATFORM.INPUT_INVALID.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeKombo, type FakeKombo, type UnknownIdsAnswer } from '../../local/fake-kombo';
-import { errorBody, getList, listBody, walk, type ApiAnswer } from '../support/fake-kombo-http';
-import { loadSpecValidators, SPEC_PATH, specPresent, type SpecValidators } from '../support/fake-kombo-spec';
+import { type FakeKombo, startFakeKombo, type UnknownIdsAnswer } from '../../local/fake-kombo';
+import { type ApiAnswer, errorBody, getList, listBody, walk } from '../support/fake-kombo-http';
+import { loadSpecValidators, SPEC_PATH, type SpecValidators, specPresent } from '../support/fake-kombo-spec';
 
 const integrationId = 'personio:unknown-ids';
 const resource = 'hris/employees';
@@ -197,9 +197,15 @@ describe.skipIf(!specPresent)(specTitle, () => {
 
   it.each(targets)('404 and 400 bodies of GET /$resource match the error schema', async (target) => {
     const validate = validators.error(target.resource);
-    for (const [answer, status] of [['not-found', 404], ['input-invalid', 400]] as const) {
+    for (const [answer, status] of [
+      ['not-found', 404],
+      ['input-invalid', 400],
+    ] as const) {
       fake.setUnknownIdsAnswer(answer);
-      const response = await getList(fake, target.resource, { integrationId: target.integrationId, query: { ids: NEVER_STORED } });
+      const response = await getList(fake, target.resource, {
+        integrationId: target.integrationId,
+        query: { ids: NEVER_STORED },
+      });
       expect(response.status).toBe(status);
       const valid = validate(JSON.parse(response.text));
       expect(validate.errors ?? [], response.text).toEqual([]);

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeKombo, type FakeKombo } from '../../local/fake-kombo';
+import { type FakeKombo, startFakeKombo } from '../../local/fake-kombo';
 
 interface Delivery {
   readonly headers: IncomingHttpHeaders;

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RESOURCE_CATALOGUE } from '../../lambdas/core/kombo/catalogue';
-import { startFakeKombo, type FakeKombo } from '../../local/fake-kombo';
+import { type FakeKombo, startFakeKombo } from '../../local/fake-kombo';
 import { errorBody, getList, listBody, manualClock, walk } from '../support/fake-kombo-http';
 
 const ATS = 'greenhouse:fake-ats';
@@ -81,7 +81,9 @@ describe('resources', () => {
     for (const { resource, category } of RESOURCE_CATALOGUE) {
       const integrationId = integrationOf[category];
       const seeded = fake.seed(integrationId, resource, 3);
-      const page = listBody(await getList(fake, resource, { integrationId, query: { ids: seeded.map((r) => r.id).join(',') } }));
+      const page = listBody(
+        await getList(fake, resource, { integrationId, query: { ids: seeded.map((r) => r.id).join(',') } }),
+      );
       expect(page.data.results, resource).toEqual(seeded);
     }
   });
@@ -122,7 +124,10 @@ describe('pagination', () => {
     const before = fake.seed(id, 'ats/candidates', 5).map((record) => record.id);
     const first = listBody(await getList(fake, 'ats/candidates', { integrationId: id, query: { page_size: '2' } }));
     const added = fake.create(id, 'ats/candidates', { first_name: 'Late' });
-    const rest = await walk(fake, 'ats/candidates', { integrationId: id, query: { page_size: '2', cursor: String(first.data.next) } });
+    const rest = await walk(fake, 'ats/candidates', {
+      integrationId: id,
+      query: { page_size: '2', cursor: String(first.data.next) },
+    });
     const seen = [...first.data.results.map((record) => record.id), ...rest.ids];
     expect(seen).toEqual([...before, added.id]);
   });
@@ -141,9 +146,16 @@ describe('pagination', () => {
     });
     expect(respelled.status).toBe(200);
 
-    const changes: Record<string, string>[] = [{ include_deleted: 'false' }, { updated_after: '2021-01-01T00:00:00.000Z' }, { ids: 'x' }];
+    const changes: Record<string, string>[] = [
+      { include_deleted: 'false' },
+      { updated_after: '2021-01-01T00:00:00.000Z' },
+      { ids: 'x' },
+    ];
     for (const changed of changes) {
-      const answer = await getList(fake, 'ats/applications', { integrationId, query: { ...query, ...changed, cursor } });
+      const answer = await getList(fake, 'ats/applications', {
+        integrationId,
+        query: { ...query, ...changed, cursor },
+      });
       expect(answer.status, JSON.stringify(changed)).toBe(400);
       expect(errorBody(answer).error.code).toBe('PLATFORM.INPUT_INVALID');
     }
@@ -151,11 +163,14 @@ describe('pagination', () => {
     expect(otherResource.status).toBe(400);
   });
 
-  it.each(['251', '0', '-1', '1.5', 'abc', ''])('rejects page_size=%j with 400 PLATFORM.INPUT_INVALID', async (pageSize) => {
-    const answer = await getList(fake, 'ats/applications', { integrationId, query: { page_size: pageSize } });
-    expect(answer.status).toBe(400);
-    expect(errorBody(answer).error.code).toBe('PLATFORM.INPUT_INVALID');
-  });
+  it.each(['251', '0', '-1', '1.5', 'abc', ''])(
+    'rejects page_size=%j with 400 PLATFORM.INPUT_INVALID',
+    async (pageSize) => {
+      const answer = await getList(fake, 'ats/applications', { integrationId, query: { page_size: pageSize } });
+      expect(answer.status).toBe(400);
+      expect(errorBody(answer).error.code).toBe('PLATFORM.INPUT_INVALID');
+    },
+  );
 
   it.each(['garbage', 'eyJ2IjoxfQ', '%%%'])('rejects the cursor %j with 400 PLATFORM.INPUT_INVALID', async (cursor) => {
     const answer = await getList(fake, 'ats/applications', { integrationId, query: { cursor } });
@@ -207,7 +222,9 @@ describe('updated_after, include_deleted and nested changes', () => {
     expect(visible.data.results[0]).toMatchObject({ job_title: 'CTO' });
     expect(visible.data.results[1].changed_at).toBe(seededAt);
 
-    const withDeleted = listBody(await getList(fake, 'hris/employees', query({ updated_after: mark, include_deleted: 'true' })));
+    const withDeleted = listBody(
+      await getList(fake, 'hris/employees', query({ updated_after: mark, include_deleted: 'true' })),
+    );
     expect(withDeleted.data.results.map((record) => record.id)).toEqual([ids[0], ids[1], ids[2]]);
     expect(withDeleted.data.results[2].remote_deleted_at).toBe(removed.remote_deleted_at);
 
@@ -224,7 +241,9 @@ describe('updated_after, include_deleted and nested changes', () => {
     const justBefore = new Date(last.getTime() - 1).toISOString();
     const before = listBody(await getList(fake, 'hris/employees', query({ updated_after: justBefore })));
     expect(before.data.results.map((record) => record.id)).toEqual([ids[4]]);
-    const noZone = listBody(await getList(fake, 'hris/employees', query({ updated_after: justBefore.replace('Z', '') })));
+    const noZone = listBody(
+      await getList(fake, 'hris/employees', query({ updated_after: justBefore.replace('Z', '') })),
+    );
     expect(noZone.data.results.map((record) => record.id)).toEqual([ids[4]]);
     const bareDate = listBody(await getList(fake, 'hris/employees', query({ updated_after: '2026-04-01' })));
     expect(bareDate.data.results.map((record) => record.id)).toEqual([ids[0], ids[1], ids[3], ids[4]]);
@@ -283,11 +302,17 @@ describe('faults', () => {
     fake.seed(integrationId, 'ats/jobs', 30);
   });
 
-  const jobs = (query: Record<string, string> = {}) => getList(fake, 'ats/jobs', { integrationId, query: { page_size: '10', ...query } });
+  const jobs = (query: Record<string, string> = {}) =>
+    getList(fake, 'ats/jobs', { integrationId, query: { page_size: '10', ...query } });
   const secondPageCursor = async () => String(listBody(await jobs()).data.next);
 
   it('answers a status fault with the error envelope, only for matching requests and only `times` times', async () => {
-    fake.injectFault({ kind: 'status', status: 503, code: 'REMOTE.SERVICE_UNAVAILABLE', match: { resource: 'ats/jobs', page: 2, times: 2 } });
+    fake.injectFault({
+      kind: 'status',
+      status: 503,
+      code: 'REMOTE.SERVICE_UNAVAILABLE',
+      match: { resource: 'ats/jobs', page: 2, times: 2 },
+    });
     const cursor = await secondPageCursor();
     const statuses = [];
     for (let attempt = 0; attempt < 3; attempt++) statuses.push((await jobs({ cursor })).status);
@@ -299,7 +324,12 @@ describe('faults', () => {
     const answer = await jobs();
     expect(answer.status).toBe(500);
     expect(errorBody(answer).error).toMatchObject({ code: null, message: expect.stringContaining('500') });
-    fake.injectFault({ kind: 'status', status: 502, code: 'PLATFORM.UNKNOWN_ERROR', match: { integrationId: 'someone-else' } });
+    fake.injectFault({
+      kind: 'status',
+      status: 502,
+      code: 'PLATFORM.UNKNOWN_ERROR',
+      match: { integrationId: 'someone-else' },
+    });
     expect((await jobs()).status).toBe(200);
   });
 

@@ -1,9 +1,9 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamodb/records-store';
-import { recordPartition } from '../../lambdas/core/table-keys';
 import { toRecordItem } from '../../lambdas/core/sync/record-item';
-import { RECORDS_TABLE, startPipeline, type Pipeline } from '../../local/pipeline';
+import { recordPartition } from '../../lambdas/core/table-keys';
+import { type Pipeline, RECORDS_TABLE, startPipeline } from '../../local/pipeline';
 import { expectedMirror, mirrorOf } from '../support/mirror';
 
 /**
@@ -15,23 +15,48 @@ const RESOURCES = 'hris/employees,hris/absences,ats/candidates,ats/jobs';
 const known = new Set<string>();
 
 beforeAll(async () => {
-  pipeline = await startPipeline({ kombo: { seed: 41 }, syncResources: RESOURCES, workerEnv: { COALESCE_WINDOW_SECONDS: '0' } });
+  pipeline = await startPipeline({
+    kombo: { seed: 41 },
+    syncResources: RESOURCES,
+    workerEnv: { COALESCE_WINDOW_SECONDS: '0' },
+  });
 });
 afterAll(async () => pipeline?.close());
 
 const webhook = async (type: string, data: Record<string, unknown>) => {
-  const { status, body } = await pipeline.kombo.sendWebhook({ url: pipeline.webhook.url, secret: pipeline.webhookSecret, type, data });
+  const { status, body } = await pipeline.kombo.sendWebhook({
+    url: pipeline.webhook.url,
+    secret: pipeline.webhookSecret,
+    type,
+    data,
+  });
   expect(status, body).toBe(200);
 };
 const created = (id: string, category: 'ATS' | 'HRIS', originId = `origin-${id}`) =>
-  webhook('integration-created', { id, tool: id.split(':')[0], category, end_user: { organization_name: 'Org', creator_email: null, origin_id: originId } });
+  webhook('integration-created', {
+    id,
+    tool: id.split(':')[0],
+    category,
+    end_user: { organization_name: 'Org', creator_email: null, origin_id: originId },
+  });
 const stateChanged = (id: string, category: string, state: string) =>
-  webhook('integration-state-changed', { integration_id: id, integration_tool: id.split(':')[0], integration_category: category, state, end_user: null, qa_status: 'PASSED', setup_status: 'COMPLETED', updated_at: new Date().toISOString() });
+  webhook('integration-state-changed', {
+    integration_id: id,
+    integration_tool: id.split(':')[0],
+    integration_category: category,
+    state,
+    end_user: null,
+    qa_status: 'PASSED',
+    setup_status: 'COMPLETED',
+    updated_at: new Date().toISOString(),
+  });
 const fullSyncOf = (integrationId: string, resource: string, extra: Record<string, unknown> = {}) =>
   pipeline.invokeFullSync({ integration_id: integrationId, resources: [resource], ...extra });
 const live = (items: Record<string, unknown>[]) => items.filter((item) => item.data_encoding !== 'tombstone');
 const lastRun = async (integrationId: string, resource: string) =>
-  (await pipeline.stateItems(integrationId)).find((item) => item.sk === `cursor#${resource}`)?.last_walk as Record<string, unknown> | undefined;
+  (await pipeline.stateItems(integrationId)).find((item) => item.sk === `cursor#${resource}`)?.last_walk as
+    | Record<string, unknown>
+    | undefined;
 
 /** Seeds the resource at the fake (adding the integration on first use) and syncs it fully. */
 async function backfilled(id: string, resource: string, count: number) {
@@ -53,19 +78,36 @@ describe('integration lifecycle', () => {
     await pipeline.runWorker();
 
     expect((await pipeline.registryItems()).find((item) => item.sk === id)).toMatchObject({
-      tool: 'greenhouse', category: 'ATS', state: 'ACTIVE', origin_id: 'acme-7', first_seen_at: expect.any(String), last_seen_at: expect.any(String),
+      tool: 'greenhouse',
+      category: 'ATS',
+      state: 'ACTIVE',
+      origin_id: 'acme-7',
+      first_seen_at: expect.any(String),
+      last_seen_at: expect.any(String),
     });
     for (const resource of ['ats/candidates', 'ats/jobs']) {
-      expect(mirrorOf(await pipeline.storedRecords(id, resource))).toEqual(expectedMirror(pipeline.kombo, id, resource));
+      expect(mirrorOf(await pipeline.storedRecords(id, resource))).toEqual(
+        expectedMirror(pipeline.kombo, id, resource),
+      );
     }
-    expect(pipeline.kombo.requests.filter((r) => r.integrationId === id).every((r) => r.query.updated_after === undefined)).toBe(true);
+    expect(
+      pipeline.kombo.requests.filter((r) => r.integrationId === id).every((r) => r.query.updated_after === undefined),
+    ).toBe(true);
   });
 
   it('data-changed from an unknown integration registers it (self-healing)', async () => {
     const id = 'personio:lifecycle-unknown';
     pipeline.kombo.addIntegration({ id, category: 'HRIS' });
-    await pipeline.kombo.sendDataChanged({ url: pipeline.webhook.url, secret: pipeline.webhookSecret, integrationId: id, changedModels: ['hris_absences'] });
-    expect((await pipeline.registryItems()).find((item) => item.sk === id)).toMatchObject({ state: 'ACTIVE', category: 'HRIS' });
+    await pipeline.kombo.sendDataChanged({
+      url: pipeline.webhook.url,
+      secret: pipeline.webhookSecret,
+      integrationId: id,
+      changedModels: ['hris_absences'],
+    });
+    expect((await pipeline.registryItems()).find((item) => item.sk === id)).toMatchObject({
+      state: 'ACTIVE',
+      category: 'HRIS',
+    });
     await pipeline.runWorker();
   });
 
@@ -82,17 +124,29 @@ describe('integration lifecycle', () => {
     expect((await pipeline.registryItems()).find((item) => item.sk === paused)?.state).toBe('INACTIVE');
 
     pipeline.kombo.resetRequests();
-    const plan = (await pipeline.invokeFullSync({ source: 'schedule', scheduled_time: '2026-11-29T02:00:00Z' })) as { runId: string; skipped: unknown[] };
+    const plan = (await pipeline.invokeFullSync({ source: 'schedule', scheduled_time: '2026-11-29T02:00:00Z' })) as {
+      runId: string;
+      skipped: unknown[];
+    };
     expect(plan.runId).toBe('2026-11-29T02:00:00.000Z');
     expect(plan.skipped).toContainEqual({ integrationId: paused, state: 'INACTIVE' });
     await pipeline.runWorker();
     const asked = new Set(pipeline.kombo.requests.map((r) => r.integrationId));
     expect(asked.has(active)).toBe(true);
     expect(asked.has(paused)).toBe(false);
-    expect((await pipeline.stateItems(active)).some((item) => String(item.sk).startsWith('run#hris/employees#2026-11-29T02:00:00.000Z'))).toBe(true);
+    expect(
+      (await pipeline.stateItems(active)).some((item) =>
+        String(item.sk).startsWith('run#hris/employees#2026-11-29T02:00:00.000Z'),
+      ),
+    ).toBe(true);
 
     // A job that reaches the worker anyway is skipped, not retried in a loop.
-    await pipeline.kombo.sendDataChanged({ url: pipeline.webhook.url, secret: pipeline.webhookSecret, integrationId: paused, changedModels: ['hris_employees'] });
+    await pipeline.kombo.sendDataChanged({
+      url: pipeline.webhook.url,
+      secret: pipeline.webhookSecret,
+      integrationId: paused,
+      changedModels: ['hris_employees'],
+    });
     expect((await pipeline.runWorker()).every((report) => report.failed === 0)).toBe(true);
     expect(pipeline.kombo.requests.some((r) => r.integrationId === paused)).toBe(false);
 
@@ -107,14 +161,35 @@ describe('integration lifecycle', () => {
     const id = 'personio:lifecycle-gone';
     await backfilled(id, 'hris/employees', 400);
     await backfilled(id, 'hris/absences', 100);
-    await webhook('integration-deleted', { id, tool: 'personio', category: 'HRIS', end_user: null, deleted_at: new Date().toISOString() });
-    await pipeline.kombo.sendDataChanged({ url: pipeline.webhook.url, secret: pipeline.webhookSecret, integrationId: id, changedModels: ['hris_employees'] }).catch(() => undefined);
+    await webhook('integration-deleted', {
+      id,
+      tool: 'personio',
+      category: 'HRIS',
+      end_user: null,
+      deleted_at: new Date().toISOString(),
+    });
+    await pipeline.kombo
+      .sendDataChanged({
+        url: pipeline.webhook.url,
+        secret: pipeline.webhookSecret,
+        integrationId: id,
+        changedModels: ['hris_employees'],
+      })
+      .catch(() => undefined);
     await pipeline.runWorker();
 
     expect(await pipeline.storedRecords(id, 'hris/employees')).toEqual([]);
     expect(await pipeline.storedRecords(id, 'hris/absences')).toEqual([]);
     const state = await pipeline.stateItems(id);
-    expect(state).toEqual([{ pk: `integration#${id}`, sk: 'meta', integration_id: id, deleted_at: expect.any(String), purged_at: expect.any(String) }]);
+    expect(state).toEqual([
+      {
+        pk: `integration#${id}`,
+        sk: 'meta',
+        integration_id: id,
+        deleted_at: expect.any(String),
+        purged_at: expect.any(String),
+      },
+    ]);
     const entry = (await pipeline.registryItems()).find((item) => item.sk === id);
     expect(entry).toMatchObject({ state: 'DELETED', deleted_at: expect.any(String) });
     expect(entry?.origin_id).toBeUndefined();
@@ -126,12 +201,22 @@ describe('deletion during a walk', () => {
     const id = 'personio:deleted-mid-walk';
     pipeline.kombo.addIntegration({ id, category: 'HRIS' });
     pipeline.kombo.seed(id, 'hris/timesheets', 1_000);
-    pipeline.kombo.injectFault({ kind: 'latency', ms: 300, match: { integrationId: id, times: Number.POSITIVE_INFINITY } });
+    pipeline.kombo.injectFault({
+      kind: 'latency',
+      ms: 300,
+      match: { integrationId: id, times: Number.POSITIVE_INFINITY },
+    });
     pipeline.kombo.resetRequests();
     await fullSyncOf(id, 'hris/timesheets');
     const running = pipeline.runWorker();
     await new Promise((resolve) => setTimeout(resolve, 450));
-    await webhook('integration-deleted', { id, tool: 'personio', category: 'HRIS', end_user: null, deleted_at: new Date().toISOString() });
+    await webhook('integration-deleted', {
+      id,
+      tool: 'personio',
+      category: 'HRIS',
+      end_user: null,
+      deleted_at: new Date().toISOString(),
+    });
     await running;
     await pipeline.runWorker();
     pipeline.kombo.clearFaults();
@@ -146,7 +231,10 @@ describe('full sync and sweep', () => {
   it('tombstones what vanished upstream, and leaves a run summary', async () => {
     const id = 'personio:sweep';
     await backfilled(id, 'hris/employees', 100);
-    const vanished = pipeline.kombo.records(id, 'hris/employees').slice(0, 10).map((r) => r.id);
+    const vanished = pipeline.kombo
+      .records(id, 'hris/employees')
+      .slice(0, 10)
+      .map((r) => r.id);
     for (const recordId of vanished) pipeline.kombo.vanish(id, 'hris/employees', recordId);
     await fullSyncOf(id, 'hris/employees');
     await pipeline.runWorker();
@@ -154,10 +242,22 @@ describe('full sync and sweep', () => {
     const stored = await pipeline.storedRecords(id, 'hris/employees');
     const swept = stored.filter((item) => item.data_encoding === 'tombstone');
     expect(swept.map((item) => item.id).sort()).toEqual([...vanished].sort());
-    expect(swept.every((item) => item.data === undefined && item.swept_at && item.remote_deleted_at && item.expires_at)).toBe(true);
+    expect(
+      swept.every((item) => item.data === undefined && item.swept_at && item.remote_deleted_at && item.expires_at),
+    ).toBe(true);
     expect(mirrorOf(live(stored))).toEqual(expectedMirror(pipeline.kombo, id, 'hris/employees'));
-    expect(await lastRun(id, 'hris/employees')).toMatchObject({ kind: 'full', swept: 10, sweep_candidates: 10, live: 100, sweep_braked: false, unchanged: 90, written: 0 });
-    expect((await pipeline.stateItems(id)).filter((item) => String(item.sk).startsWith('run#hris/employees#'))).toHaveLength(2);
+    expect(await lastRun(id, 'hris/employees')).toMatchObject({
+      kind: 'full',
+      swept: 10,
+      sweep_candidates: 10,
+      live: 100,
+      sweep_braked: false,
+      unchanged: 90,
+      written: 0,
+    });
+    expect(
+      (await pipeline.stateItems(id)).filter((item) => String(item.sk).startsWith('run#hris/employees#')),
+    ).toHaveLength(2);
   });
 
   it('does not bring back a tombstone after its TTL: deletions older than the TTL only replace what we hold', async () => {
@@ -169,7 +269,10 @@ describe('full sync and sweep', () => {
     pipeline.kombo.update(id, 'hris/employees', held!.id, { remote_deleted_at: longAgo });
     pipeline.kombo.update(id, 'hris/employees', neverHeld!.id, { remote_deleted_at: longAgo });
     await pipeline.dynamo.documents.send(
-      new DeleteCommand({ TableName: RECORDS_TABLE, Key: { pk: recordPartition(id, 'hris/employees'), sk: neverHeld!.id } }),
+      new DeleteCommand({
+        TableName: RECORDS_TABLE,
+        Key: { pk: recordPartition(id, 'hris/employees'), sk: neverHeld!.id },
+      }),
     );
 
     for (let run = 0; run < 2; run++) {
@@ -177,7 +280,10 @@ describe('full sync and sweep', () => {
       await pipeline.runWorker();
       const stored = await pipeline.storedRecords(id, 'hris/employees');
       expect(stored.map((item) => [item.id, item.data_encoding]).sort()).toEqual(
-        [[held!.id, 'tombstone'], [kept!.id, 'map']].sort(),
+        [
+          [held!.id, 'tombstone'],
+          [kept!.id, 'map'],
+        ].sort(),
       );
     }
     expect(await lastRun(id, 'hris/employees')).toMatchObject({ swept: 0, tombstoned: 0 });
@@ -195,7 +301,10 @@ describe('full sync and sweep', () => {
     await pipeline.runWorker();
 
     expect(live(await pipeline.storedRecords(id, 'hris/employees'))).toHaveLength(20);
-    expect(pipeline.kombo.requests.filter((r) => r.integrationId === id).at(-1)?.query).toMatchObject({ ids: missed!.id, include_deleted: 'true' });
+    expect(pipeline.kombo.requests.filter((r) => r.integrationId === id).at(-1)?.query).toMatchObject({
+      ids: missed!.id,
+      include_deleted: 'true',
+    });
     expect(await lastRun(id, 'hris/employees')).toMatchObject({ sweep_candidates: 1, sweep_recovered: 1, swept: 0 });
   });
 
@@ -210,7 +319,12 @@ describe('full sync and sweep', () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     // While the walk waits for Kombo, a delta (say) writes the record anew.
     const store = new DynamoRecordStore(pipeline.dynamo.documents, RECORDS_TABLE);
-    const rewritten = toRecordItem(id, 'hris/employees', { ...late!, changed_at: new Date().toISOString(), first_name: 'Late' }, { now: new Date(), tombstoneTtlSeconds: 60 });
+    const rewritten = toRecordItem(
+      id,
+      'hris/employees',
+      { ...late!, changed_at: new Date().toISOString(), first_name: 'Late' },
+      { now: new Date(), tombstoneTtlSeconds: 60 },
+    );
     expect(await store.write(rewritten, { markSeen: false })).toEqual({ outcome: 'written' });
     await running;
 
@@ -222,28 +336,44 @@ describe('full sync and sweep', () => {
   it('sweeps nothing after a walk that failed midway, and sweeps once the walk completes', async () => {
     const id = 'personio:sweep-failed';
     await backfilled(id, 'hris/absences', 600);
-    const vanished = pipeline.kombo.records(id, 'hris/absences').slice(0, 5).map((r) => r.id);
+    const vanished = pipeline.kombo
+      .records(id, 'hris/absences')
+      .slice(0, 5)
+      .map((r) => r.id);
     for (const recordId of vanished) pipeline.kombo.vanish(id, 'hris/absences', recordId);
     pipeline.kombo.injectFault({ kind: 'status', status: 409, match: { integrationId: id, page: 2 } });
     await fullSyncOf(id, 'hris/absences');
     const { pollOnce } = await import('../../local/runtime/queue-poller');
     const handler = pipeline.workerHandler;
-    expect(await pollOnce({ sqs: pipeline.sqs.client, queueUrl: pipeline.queueUrl, handler })).toMatchObject({ failed: 1 });
+    expect(await pollOnce({ sqs: pipeline.sqs.client, queueUrl: pipeline.queueUrl, handler })).toMatchObject({
+      failed: 1,
+    });
     expect(live(await pipeline.storedRecords(id, 'hris/absences'))).toHaveLength(600);
 
     await pipeline.runWorker();
     const stored = await pipeline.storedRecords(id, 'hris/absences');
-    expect(stored.filter((item) => item.data_encoding === 'tombstone').map((item) => item.id).sort()).toEqual([...vanished].sort());
+    expect(
+      stored
+        .filter((item) => item.data_encoding === 'tombstone')
+        .map((item) => item.id)
+        .sort(),
+    ).toEqual([...vanished].sort());
   });
 
   it('brakes a sweep that would remove more than 20%, until an operator forces it', async () => {
     const id = 'personio:sweep-brake';
     await backfilled(id, 'hris/employees', 40);
-    for (const record of pipeline.kombo.records(id, 'hris/employees').slice(0, 12)) pipeline.kombo.vanish(id, 'hris/employees', record.id);
+    for (const record of pipeline.kombo.records(id, 'hris/employees').slice(0, 12))
+      pipeline.kombo.vanish(id, 'hris/employees', record.id);
     await fullSyncOf(id, 'hris/employees');
     await pipeline.runWorker();
     expect(live(await pipeline.storedRecords(id, 'hris/employees'))).toHaveLength(40);
-    expect(await lastRun(id, 'hris/employees')).toMatchObject({ sweep_braked: true, sweep_candidates: 12, live: 40, swept: 0 });
+    expect(await lastRun(id, 'hris/employees')).toMatchObject({
+      sweep_braked: true,
+      sweep_candidates: 12,
+      live: 40,
+      swept: 0,
+    });
 
     await fullSyncOf(id, 'hris/employees', { force_sweep: true });
     await pipeline.runWorker();
@@ -254,14 +384,17 @@ describe('full sync and sweep', () => {
   it('never empties the mirror when Kombo returns empty lists', async () => {
     const id = 'personio:sweep-outage';
     await backfilled(id, 'hris/employees', 30);
-    for (const record of pipeline.kombo.records(id, 'hris/employees')) pipeline.kombo.vanish(id, 'hris/employees', record.id);
+    for (const record of pipeline.kombo.records(id, 'hris/employees'))
+      pipeline.kombo.vanish(id, 'hris/employees', record.id);
     await fullSyncOf(id, 'hris/employees');
     await pipeline.runWorker();
     expect(live(await pipeline.storedRecords(id, 'hris/employees'))).toHaveLength(30);
   });
 
   it('rejects a bad on-demand request, naming the problem', async () => {
-    await expect(pipeline.invokeFullSync({ integration_id: 'x:1', resources: ['hris/nope'] })).rejects.toThrow(/resources.0: is not a resource in the catalogue/);
+    await expect(pipeline.invokeFullSync({ integration_id: 'x:1', resources: ['hris/nope'] })).rejects.toThrow(
+      /resources.0: is not a resource in the catalogue/,
+    );
     await expect(pipeline.invokeFullSync({ integration: 'x' })).rejects.toThrow(/invalid full-sync request/);
     await expect(pipeline.invokeFullSync({ integration_id: 'never:registered' })).rejects.toThrow(/not registered/);
   });

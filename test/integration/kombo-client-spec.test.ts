@@ -1,10 +1,10 @@
+import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESOURCE_CATALOGUE } from '../../lambdas/core/kombo/catalogue';
 import { KomboClient } from '../../lambdas/core/kombo/client';
-import { startFakeKombo, type FakeKombo } from '../../local/fake-kombo';
+import { type FakeKombo, startFakeKombo } from '../../local/fake-kombo';
 import { SPEC_PATH, specPresent } from '../support/fake-kombo-spec';
 
 /**
@@ -47,7 +47,10 @@ describe.skipIf(!specPresent)(title, () => {
 
   it.each(RESOURCE_CATALOGUE.map((d) => d.resource))('GET /%s', async (resource) => {
     const integrationId = `sandbox:${resource.replace('/', '-')}`;
-    fake.addIntegration({ id: integrationId, category: RESOURCE_CATALOGUE.find((d) => d.resource === resource)!.category });
+    fake.addIntegration({
+      id: integrationId,
+      category: RESOURCE_CATALOGUE.find((d) => d.resource === resource)!.category,
+    });
     fake.seed(integrationId, resource, 260);
     fake.resetRequests();
     const client = new KomboClient({ baseUrl: fake.baseUrl, apiKey: async () => fake.apiKey });
@@ -55,7 +58,8 @@ describe.skipIf(!specPresent)(title, () => {
     for await (const _page of client.pages(
       { integrationId, resource, updatedAfter: '2020-01-01T00:00:00.000Z', includeDeleted: true },
       { deadline: { remainingMs: () => 60_000 } },
-    )) pages++;
+    ))
+      pages++;
     expect(pages).toBe(2);
 
     const specParameters = parameters(resource);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPipeline, type Pipeline } from '../../local/pipeline';
+import { type Pipeline, startPipeline } from '../../local/pipeline';
 import { expectedMirror, mirrorOf } from '../support/mirror';
 
 const ATS = 'greenhouse:e2e';
@@ -14,7 +14,12 @@ beforeAll(async () => {
 afterAll(async () => pipeline?.close());
 
 const deliver = async (integrationId: string, changedModels: string[]) => {
-  const { status } = await pipeline.kombo.sendDataChanged({ url: pipeline.webhook.url, secret: pipeline.webhookSecret, integrationId, changedModels });
+  const { status } = await pipeline.kombo.sendDataChanged({
+    url: pipeline.webhook.url,
+    secret: pipeline.webhookSecret,
+    integrationId,
+    changedModels,
+  });
   expect(status).toBe(200);
 };
 
@@ -29,7 +34,9 @@ describe('signed webhook → queue → worker → DynamoDB', () => {
     await pipeline.runWorker();
 
     for (const resource of ['ats/candidates', 'ats/applications', 'ats/interviews', 'ats/offers']) {
-      expect(mirrorOf(await pipeline.storedRecords(ATS, resource)), resource).toEqual(expectedMirror(pipeline.kombo, ATS, resource));
+      expect(mirrorOf(await pipeline.storedRecords(ATS, resource)), resource).toEqual(
+        expectedMirror(pipeline.kombo, ATS, resource),
+      );
     }
     expect(await pipeline.storedRecords(ATS, 'ats/jobs')).toEqual([]);
     const candidates = await pipeline.storedRecords(ATS, 'ats/candidates');
@@ -49,7 +56,11 @@ describe('signed webhook → queue → worker → DynamoDB', () => {
     const requests = pipeline.kombo.requests.filter((r) => r.resource === 'ats/candidates');
     expect(requests.length).toBeGreaterThan(0);
     for (const request of requests) {
-      expect(request.query).toMatchObject({ page_size: '250', include_deleted: 'true', updated_after: expect.any(String) });
+      expect(request.query).toMatchObject({
+        page_size: '250',
+        include_deleted: 'true',
+        updated_after: expect.any(String),
+      });
     }
     const mirror = mirrorOf(await pipeline.storedRecords(ATS, 'ats/candidates'));
     expect(mirror).toEqual(expectedMirror(pipeline.kombo, ATS, 'ats/candidates'));
@@ -64,7 +75,15 @@ describe('signed webhook → queue → worker → DynamoDB', () => {
       last_success_at: expect.any(String),
       walks_completed: 2,
       // The 5-minute overlap re-reads everything seeded moments ago; only the two changes are written.
-      last_walk: expect.objectContaining({ kind: 'delta', pages: 3, written: 2, tombstoned: 1, unchanged: 518, stale: 0, updated_after: expect.any(String) }),
+      last_walk: expect.objectContaining({
+        kind: 'delta',
+        pages: 3,
+        written: 2,
+        tombstoned: 1,
+        unchanged: 518,
+        stale: 0,
+        updated_after: expect.any(String),
+      }),
     });
     expect(state.some((item) => String(item.sk).startsWith('walk#'))).toBe(false);
   });
@@ -73,7 +92,9 @@ describe('signed webhook → queue → worker → DynamoDB', () => {
     pipeline.kombo.seed(HRIS, 'hris/employees', 40);
     await deliver(HRIS, ['hris_employees']);
     await pipeline.runWorker();
-    expect(mirrorOf(await pipeline.storedRecords(HRIS, 'hris/employees'))).toEqual(expectedMirror(pipeline.kombo, HRIS, 'hris/employees'));
+    expect(mirrorOf(await pipeline.storedRecords(HRIS, 'hris/employees'))).toEqual(
+      expectedMirror(pipeline.kombo, HRIS, 'hris/employees'),
+    );
   });
 
   it('skips an integration Kombo calls inactive, records why, and does not retry it in a loop', async () => {
@@ -83,7 +104,9 @@ describe('signed webhook → queue → worker → DynamoDB', () => {
     const invocations = await pipeline.runWorker();
     expect(invocations.every((report) => report.failed === 0)).toBe(true);
     const meta = (await pipeline.stateItems(HRIS)).find((item) => item.sk === 'meta');
-    expect(meta).toMatchObject({ block: { by: 'kombo', code: 'INTEGRATION.INACTIVE', until: expect.any(String), at: expect.any(String) } });
+    expect(meta).toMatchObject({
+      block: { by: 'kombo', code: 'INTEGRATION.INACTIVE', until: expect.any(String), at: expect.any(String) },
+    });
 
     const before = pipeline.kombo.requests.length;
     await deliver(HRIS, ['hris_employees', 'hris_employments']);

@@ -1,17 +1,17 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store';
+import { DynamoRecordStore } from '../../lambdas/adapters/dynamodb/records-store';
+import { DynamoStateStore } from '../../lambdas/adapters/dynamodb/state-store';
 import { KomboUnavailableError } from '../../lambdas/core/kombo/errors';
 import type { KomboRecord } from '../../lambdas/core/kombo/responses';
-import { DynamoRecordStore } from '../../lambdas/adapters/dynamodb/records-store';
-import { DynamoIntegrationStore } from '../../lambdas/adapters/dynamodb/integration-store';
-import { DynamoStateStore } from '../../lambdas/adapters/dynamodb/state-store';
-import { recordPartition, statePartition } from '../../lambdas/core/table-keys';
+import type { PageSource, RecordStore, StateStore } from '../../lambdas/core/ports';
+import type { WalkJob } from '../../lambdas/core/sync/job';
 import { createJobRunner, type JobRunner } from '../../lambdas/core/sync/job-runner';
 import { DEFAULT_ENGINE_SETTINGS } from '../../lambdas/core/sync/settings';
-import type { WalkJob } from '../../lambdas/core/sync/job';
-import { startLocalDynamo, type LocalDynamo } from '../../local/aws/dynamo-server';
+import { recordPartition, statePartition } from '../../lambdas/core/table-keys';
+import { type LocalDynamo, startLocalDynamo } from '../../local/aws/dynamo-server';
 import { RecordingTelemetry } from '../support/recording-telemetry';
-import type { PageSource, RecordStore, StateStore } from '../../lambdas/core/ports';
 
 /**
  * A walk and a purge of the same integration run in different message groups, so side by side.
@@ -46,13 +46,25 @@ const twoPages: PageSource = {
 };
 
 const items = async (table: string, pk: string) =>
-  (await dynamo.documents.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }))).Items ?? [];
+  (
+    await dynamo.documents.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+      }),
+    )
+  ).Items ?? [];
 
 /**
  * Runs `job` with an engine whose stores call `deleteNow` once, at the moment `when` names; `deleteNow`
  * marks the integration deleted (as the webhook does) and runs its whole purge to the end.
  */
-async function walkWithDeletion(integrationId: string, job: WalkJob, when: 'writing-first-page' | 'failing-first-page' | 'completing-walk' | 'kombo-failing') {
+async function walkWithDeletion(
+  integrationId: string,
+  job: WalkJob,
+  when: 'writing-first-page' | 'failing-first-page' | 'completing-walk' | 'kombo-failing',
+) {
   const records = new DynamoRecordStore(dynamo.documents, RECORDS);
   const state = new DynamoStateStore(dynamo.documents, STATE);
   const telemetry = new RecordingTelemetry();
@@ -62,8 +74,16 @@ async function walkWithDeletion(integrationId: string, job: WalkJob, when: 'writ
   const deleteNow = async () => {
     if (deleted) return;
     deleted = true;
-    await new DynamoIntegrationStore(dynamo.documents, STATE).markDeleted({ id: integrationId, tool: 'personio', category: 'HRIS', at: new Date().toISOString() });
-    const purge = await engine.run({ job: { v: 1, kind: 'purge', integrationId }, requestedAt: Date.now() }, { remainingMs: () => 300_000 });
+    await new DynamoIntegrationStore(dynamo.documents, STATE).markDeleted({
+      id: integrationId,
+      tool: 'personio',
+      category: 'HRIS',
+      at: new Date().toISOString(),
+    });
+    const purge = await engine.run(
+      { job: { v: 1, kind: 'purge', integrationId }, requestedAt: Date.now() },
+      { remainingMs: () => 300_000 },
+    );
     expect(purge.outcome).toBe('completed');
   };
   const racingRecords: RecordStore = Object.assign(Object.create(records) as RecordStore, {
@@ -89,7 +109,14 @@ async function walkWithDeletion(integrationId: string, job: WalkJob, when: 'writ
     },
   };
   engine = createJobRunner(
-    { kombo: when === 'kombo-failing' ? failingKombo : twoPages, records: racingRecords, state: racingState, integrations: new DynamoIntegrationStore(dynamo.documents, STATE), queue: { send: async () => undefined }, telemetry },
+    {
+      kombo: when === 'kombo-failing' ? failingKombo : twoPages,
+      records: racingRecords,
+      state: racingState,
+      integrations: new DynamoIntegrationStore(dynamo.documents, STATE),
+      queue: { send: async () => undefined },
+      telemetry,
+    },
     { ...DEFAULT_ENGINE_SETTINGS, coalesceWindowMs: 0 },
   );
   const result = await engine.run({ job, requestedAt: Date.now() - 1_000 }, { remainingMs: () => 300_000 });
@@ -99,7 +126,11 @@ async function walkWithDeletion(integrationId: string, job: WalkJob, when: 'writ
 describe('an integration deleted while one of its walks runs', () => {
   it('purged while the walk writes a page: the walk takes the page back and stops', async () => {
     const id = 'personio:deleted-while-writing';
-    const { result, deletedDuringWalk, telemetry } = await walkWithDeletion(id, { v: 1, kind: 'delta', integrationId: id, resource: RESOURCE }, 'writing-first-page');
+    const { result, deletedDuringWalk, telemetry } = await walkWithDeletion(
+      id,
+      { v: 1, kind: 'delta', integrationId: id, resource: RESOURCE },
+      'writing-first-page',
+    );
     expect(deletedDuringWalk).toBe(true);
     expect(result).toEqual({ outcome: 'skipped', reason: 'integration-deleted' });
     expect(telemetry.counted('JobDroppedIntegrationDeleted')).toBe(1);
@@ -109,7 +140,11 @@ describe('an integration deleted while one of its walks runs', () => {
 
   it('purged while a page fails: what the failed page wrote is taken back too', async () => {
     const id = 'personio:deleted-while-page-fails';
-    const { result, deletedDuringWalk } = await walkWithDeletion(id, { v: 1, kind: 'delta', integrationId: id, resource: RESOURCE }, 'failing-first-page');
+    const { result, deletedDuringWalk } = await walkWithDeletion(
+      id,
+      { v: 1, kind: 'delta', integrationId: id, resource: RESOURCE },
+      'failing-first-page',
+    );
     expect(deletedDuringWalk).toBe(true);
     expect(result).toEqual({ outcome: 'skipped', reason: 'integration-deleted' });
     expect(await items(RECORDS, recordPartition(id, RESOURCE))).toEqual([]);
@@ -128,7 +163,11 @@ describe('an integration deleted while one of its walks runs', () => {
 
   it('purged while Kombo answers the walk with an error: the recorded failure does not outlive the purge', async () => {
     const id = 'personio:deleted-while-failing';
-    const { result, deletedDuringWalk } = await walkWithDeletion(id, { v: 1, kind: 'delta', integrationId: id, resource: RESOURCE }, 'kombo-failing');
+    const { result, deletedDuringWalk } = await walkWithDeletion(
+      id,
+      { v: 1, kind: 'delta', integrationId: id, resource: RESOURCE },
+      'kombo-failing',
+    );
     expect(deletedDuringWalk).toBe(true);
     expect(result).toEqual({ outcome: 'skipped', reason: 'integration-deleted' });
     expect((await items(STATE, statePartition(id))).map((item) => item.sk)).toEqual(['meta']);

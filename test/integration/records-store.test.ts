@@ -1,21 +1,27 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { gunzipSync } from 'node:zlib';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamodb/records-store';
 import { MAX_INLINE_DATA_BYTES, toRecordItem } from '../../lambdas/core/sync/record-item';
-import { startLocalDynamo, type LocalDynamo } from '../../local/aws/dynamo-server';
+import { type LocalDynamo, startLocalDynamo } from '../../local/aws/dynamo-server';
 
 let dynamo: LocalDynamo;
 let store: DynamoRecordStore;
 const TABLE = 'records';
 const NOW = new Date('2026-11-27T12:00:00.000Z');
 const item = (record: Record<string, unknown>, now = NOW) =>
-  toRecordItem('personio:p1', 'hris/employees', { id: 'e1', remote_id: 'r1', changed_at: '2026-11-01T00:00:00.000Z', remote_deleted_at: null, ...record } as never, {
-    now,
-    tombstoneTtlSeconds: 14 * 86_400,
-  });
+  toRecordItem(
+    'personio:p1',
+    'hris/employees',
+    { id: 'e1', remote_id: 'r1', changed_at: '2026-11-01T00:00:00.000Z', remote_deleted_at: null, ...record } as never,
+    {
+      now,
+      tombstoneTtlSeconds: 14 * 86_400,
+    },
+  );
 const stored = async (id = 'e1') =>
-  (await dynamo.documents.send(new GetCommand({ TableName: TABLE, Key: { pk: 'personio:p1#hris/employees', sk: id } }))).Item;
+  (await dynamo.documents.send(new GetCommand({ TableName: TABLE, Key: { pk: 'personio:p1#hris/employees', sk: id } })))
+    .Item;
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo();
@@ -26,7 +32,9 @@ afterAll(async () => dynamo?.close());
 
 describe('records store (dynalite)', () => {
   it('stores the public data model', async () => {
-    expect(await store.write(item({ first_name: 'Ada', nested: { a: [1, { b: null }] } }), { markSeen: false })).toEqual({ outcome: 'written' });
+    expect(
+      await store.write(item({ first_name: 'Ada', nested: { a: [1, { b: null }] } }), { markSeen: false }),
+    ).toEqual({ outcome: 'written' });
     expect(await stored()).toEqual({
       pk: 'personio:p1#hris/employees',
       sk: 'e1',
@@ -36,7 +44,14 @@ describe('records store (dynalite)', () => {
       remote_id: 'r1',
       changed_at: '2026-11-01T00:00:00.000Z',
       remote_deleted_at: null,
-      data: { id: 'e1', remote_id: 'r1', changed_at: '2026-11-01T00:00:00.000Z', remote_deleted_at: null, first_name: 'Ada', nested: { a: [1, { b: null }] } },
+      data: {
+        id: 'e1',
+        remote_id: 'r1',
+        changed_at: '2026-11-01T00:00:00.000Z',
+        remote_deleted_at: null,
+        first_name: 'Ada',
+        nested: { a: [1, { b: null }] },
+      },
       data_encoding: 'map',
       data_hash: expect.any(String),
       synced_at: NOW.toISOString(),
@@ -45,52 +60,84 @@ describe('records store (dynalite)', () => {
 
   it('does not rewrite an unchanged record, and says so', async () => {
     const later = new Date(NOW.getTime() + 60_000);
-    expect(await store.write(item({ first_name: 'Ada', nested: { a: [1, { b: null }] } }, later), { markSeen: false })).toEqual({ outcome: 'unchanged' });
+    expect(
+      await store.write(item({ first_name: 'Ada', nested: { a: [1, { b: null }] } }, later), { markSeen: false }),
+    ).toEqual({ outcome: 'unchanged' });
     expect((await stored())?.synced_at).toBe(NOW.toISOString());
   });
 
   it('applies a re-read with the same changed_at but new content (nested data changed)', async () => {
-    expect(await store.write(item({ first_name: 'Ada', nested: { a: [2] } }), { markSeen: false })).toEqual({ outcome: 'written' });
+    expect(await store.write(item({ first_name: 'Ada', nested: { a: [2] } }), { markSeen: false })).toEqual({
+      outcome: 'written',
+    });
     expect((await stored())?.data).toMatchObject({ nested: { a: [2] } });
   });
 
   it('refuses older data and keeps what it has', async () => {
     await store.write(item({ changed_at: '2026-11-02T00:00:00.000Z', first_name: 'Newer' }), { markSeen: false });
-    expect(await store.write(item({ changed_at: '2026-11-01T12:00:00.000Z', first_name: 'Older' }), { markSeen: false })).toEqual({ outcome: 'stale' });
+    expect(
+      await store.write(item({ changed_at: '2026-11-01T12:00:00.000Z', first_name: 'Older' }), { markSeen: false }),
+    ).toEqual({ outcome: 'stale' });
     expect((await stored())?.data).toMatchObject({ first_name: 'Newer' });
   });
 
   it('compares changed_at as instants whatever the precision Kombo sends', async () => {
-    expect(await store.write(item({ changed_at: '2026-11-01T23:59:59Z', first_name: 'Seconds' }), { markSeen: false })).toEqual({ outcome: 'stale' });
-    expect(await store.write(item({ changed_at: '2026-11-02T00:00:00.5+00:00', first_name: 'Later' }), { markSeen: false })).toEqual({ outcome: 'written' });
+    expect(
+      await store.write(item({ changed_at: '2026-11-01T23:59:59Z', first_name: 'Seconds' }), { markSeen: false }),
+    ).toEqual({ outcome: 'stale' });
+    expect(
+      await store.write(item({ changed_at: '2026-11-02T00:00:00.5+00:00', first_name: 'Later' }), { markSeen: false }),
+    ).toEqual({ outcome: 'written' });
     expect((await stored())?.changed_at).toBe('2026-11-02T00:00:00.500Z');
   });
 
   it('marks a refused record as seen when asked (full walks)', async () => {
     const later = new Date(NOW.getTime() + 3_600_000);
-    expect(await store.write(item({ changed_at: '2026-10-01T00:00:00.000Z' }, later), { markSeen: true })).toEqual({ outcome: 'stale' });
+    expect(await store.write(item({ changed_at: '2026-10-01T00:00:00.000Z' }, later), { markSeen: true })).toEqual({
+      outcome: 'stale',
+    });
     expect((await stored())?.synced_at).toBe(later.toISOString());
     expect((await stored())?.data).toMatchObject({ first_name: 'Later' });
   });
 
   it('with createIfAbsent false, replaces a stored record but creates nothing', async () => {
     const oldDeletion = (id: string) =>
-      item({ id, changed_at: '2026-09-01T00:00:00.000Z', remote_deleted_at: '2026-09-01T00:00:00.000Z', first_name: 'Long gone' });
-    expect(await store.write(oldDeletion('absent-1'), { markSeen: false, createIfAbsent: false })).toEqual({ outcome: 'unchanged' });
-    expect(await store.write(oldDeletion('absent-2'), { markSeen: true, createIfAbsent: false })).toEqual({ outcome: 'unchanged' });
+      item({
+        id,
+        changed_at: '2026-09-01T00:00:00.000Z',
+        remote_deleted_at: '2026-09-01T00:00:00.000Z',
+        first_name: 'Long gone',
+      });
+    expect(await store.write(oldDeletion('absent-1'), { markSeen: false, createIfAbsent: false })).toEqual({
+      outcome: 'unchanged',
+    });
+    expect(await store.write(oldDeletion('absent-2'), { markSeen: true, createIfAbsent: false })).toEqual({
+      outcome: 'unchanged',
+    });
     expect(await stored('absent-1')).toBeUndefined();
     expect(await stored('absent-2')).toBeUndefined();
 
     await store.write(item({ id: 'held', changed_at: '2026-08-01T00:00:00.000Z' }), { markSeen: false });
-    expect(await store.write(oldDeletion('held'), { markSeen: true, createIfAbsent: false })).toEqual({ outcome: 'written' });
-    expect(await stored('held')).toMatchObject({ data_encoding: 'tombstone', remote_deleted_at: '2026-09-01T00:00:00.000Z' });
+    expect(await store.write(oldDeletion('held'), { markSeen: true, createIfAbsent: false })).toEqual({
+      outcome: 'written',
+    });
+    expect(await stored('held')).toMatchObject({
+      data_encoding: 'tombstone',
+      remote_deleted_at: '2026-09-01T00:00:00.000Z',
+    });
     // A stored newer version still wins.
     await store.write(item({ id: 'newer', changed_at: '2026-10-01T00:00:00.000Z' }), { markSeen: false });
-    expect(await store.write(oldDeletion('newer'), { markSeen: false, createIfAbsent: false })).toEqual({ outcome: 'stale' });
+    expect(await store.write(oldDeletion('newer'), { markSeen: false, createIfAbsent: false })).toEqual({
+      outcome: 'stale',
+    });
   });
 
   it('turns a deleted record into a tombstone without data, with a TTL', async () => {
-    const tombstone = item({ changed_at: '2026-11-03T00:00:00.000Z', remote_deleted_at: '2026-11-03T00:00:00.000Z', first_name: 'Gone' });
+    const tombstone = item({
+      changed_at: '2026-11-03T00:00:00.000Z',
+      remote_deleted_at: '2026-11-03T00:00:00.000Z',
+      first_name: 'Gone',
+    });
     expect(await store.write(tombstone, { markSeen: false })).toEqual({ outcome: 'written' });
     const saved = await stored();
     expect(saved?.data).toBeUndefined();
@@ -105,17 +152,20 @@ describe('records store (dynalite)', () => {
     expect(await store.write(item(big), { markSeen: false })).toEqual({ outcome: 'written' });
     const saved = await stored('big');
     expect(saved?.data_encoding).toBe('gzip');
-    expect(JSON.parse(gunzipSync(saved?.data_gzip as Uint8Array).toString('utf8'))).toMatchObject({ id: 'big', blob: big.blob });
+    expect(JSON.parse(gunzipSync(saved?.data_gzip as Uint8Array).toString('utf8'))).toMatchObject({
+      id: 'big',
+      blob: big.blob,
+    });
 
     let noise = '';
-    for (let i = 0; noise.length < 700_000; i++) noise += (i * 2654435761 % 4294967296).toString(36);
+    for (let i = 0; noise.length < 700_000; i++) noise += ((i * 2654435761) % 4294967296).toString(36);
     const huge = { id: 'huge', changed_at: '2026-11-01T00:00:00.000Z', blob: noise };
     expect(await store.write(item(huge), { markSeen: false })).toEqual({ outcome: 'written' });
     expect(await stored('huge')).toMatchObject({ data_encoding: 'omitted', data_bytes: expect.any(Number) });
     expect((await stored('huge'))?.data).toBeUndefined();
   });
 
-  it('measures a record by DynamoDB\'s item size, not its JSON: many small numbers are stored compressed', async () => {
+  it("measures a record by DynamoDB's item size, not its JSON: many small numbers are stored compressed", async () => {
     // 300 KB of JSON, but 1 byte per element plus 2 per number makes 450 KB in DynamoDB: over the item limit.
     const scores = Array.from({ length: 150_000 }, (_, n) => n % 10);
     const record = { id: 'scores', changed_at: '2026-11-01T00:00:00.000Z', scores };
@@ -127,10 +177,15 @@ describe('records store (dynalite)', () => {
   });
 
   it('stores a record with a number DynamoDB cannot hold exactly compressed, instead of failing the page', async () => {
-    expect(await store.write(item({ id: 'bignum', salary: 2 ** 60, tiny: 1e-200, fine: 12.5 }), { markSeen: false })).toEqual({ outcome: 'written' });
+    expect(
+      await store.write(item({ id: 'bignum', salary: 2 ** 60, tiny: 1e-200, fine: 12.5 }), { markSeen: false }),
+    ).toEqual({ outcome: 'written' });
     const saved = await stored('bignum');
     expect(saved?.data_encoding).toBe('gzip');
-    expect(JSON.parse(gunzipSync(saved?.data_gzip as Uint8Array).toString('utf8'))).toMatchObject({ salary: 2 ** 60, tiny: 1e-200 });
+    expect(JSON.parse(gunzipSync(saved?.data_gzip as Uint8Array).toString('utf8'))).toMatchObject({
+      salary: 2 ** 60,
+      tiny: 1e-200,
+    });
   });
 
   it('stores a record nested deeper than DynamoDB allows compressed', async () => {
@@ -157,13 +212,20 @@ describe('records store sweep (dynalite)', () => {
       expiresAt: 1,
     });
     expect(tombstoned).toBe(candidates.result.ids.length);
-    expect(await stored('sw1')).toMatchObject({ data_encoding: 'tombstone', swept_at: '2026-11-27T13:00:00.000Z', data_hash: 'swept' });
+    expect(await stored('sw1')).toMatchObject({
+      data_encoding: 'tombstone',
+      swept_at: '2026-11-27T13:00:00.000Z',
+      data_hash: 'swept',
+    });
     expect((await stored('sw1'))?.data).toBeUndefined();
     expect(await stored('sw2')).toMatchObject({ data_encoding: 'map' });
 
     // The next walk sees the record again, exactly as it was: it must come back.
     const again = item({ id: 'sw1', first_name: 'Back' }, new Date('2026-11-28T02:00:00.000Z'));
     expect(await store.write(again, { markSeen: true })).toEqual({ outcome: 'written' });
-    expect(await stored('sw1')).toMatchObject({ data_encoding: 'map', data: expect.objectContaining({ first_name: 'Back' }) });
+    expect(await stored('sw1')).toMatchObject({
+      data_encoding: 'map',
+      data: expect.objectContaining({ first_name: 'Back' }),
+    });
   });
 });

@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordPartition } from '../../lambdas/core/table-keys';
 import { drainQueue } from '../../local/aws/drain-queue';
-import { startPipeline, type Pipeline } from '../../local/pipeline';
+import { type Pipeline, startPipeline } from '../../local/pipeline';
 import { pollOnce, type WorkerHandler } from '../../local/runtime/queue-poller';
 import { expectedMirror, mirrorOf } from '../support/mirror';
 import { sendDeltaJob } from '../support/pipeline-jobs';
@@ -17,7 +17,11 @@ let workerHandler: WorkerHandler;
 
 beforeAll(async () => {
   // Two attempts per DynamoDB request, so that an injected throttle reaches the walk quickly.
-  pipeline = await startPipeline({ kombo: { seed: 71 }, workerEnv: { COALESCE_WINDOW_SECONDS: '0' }, dynamoMaxAttempts: 2 });
+  pipeline = await startPipeline({
+    kombo: { seed: 71 },
+    workerEnv: { COALESCE_WINDOW_SECONDS: '0' },
+    dynamoMaxAttempts: 2,
+  });
   workerHandler = pipeline.workerHandler;
 });
 afterAll(async () => pipeline?.close());
@@ -32,7 +36,8 @@ function integration(id: string) {
   return id;
 }
 
-const sendDelta = (integrationId: string, resource: string, deduplicationId: string) => sendDeltaJob(pipeline, integrationId, resource, deduplicationId);
+const sendDelta = (integrationId: string, resource: string, deduplicationId: string) =>
+  sendDeltaJob(pipeline, integrationId, resource, deduplicationId);
 
 const cursorItem = async (integrationId: string, resource: string) =>
   (await pipeline.stateItems(integrationId)).find((item) => item.sk === `cursor#${resource}`);
@@ -42,7 +47,9 @@ describe('a record DynamoDB refuses as a map', () => {
   it('with a field named "" (at any depth) is stored verbatim, compressed, and its resource keeps syncing', async () => {
     const id = integration('personio:empty-name');
     const [odd] = pipeline.kombo.seed(id, 'hris/employees', 300);
-    const oddRecord = pipeline.kombo.update(id, 'hris/employees', odd!.id, { custom_fields: { '': 'unnamed', nested: { deeper: { '': 1 } } } });
+    const oddRecord = pipeline.kombo.update(id, 'hris/employees', odd!.id, {
+      custom_fields: { '': 'unnamed', nested: { deeper: { '': 1 } } },
+    });
     await sendDelta(id, 'hris/employees', 'empty-name-1');
     await pipeline.runWorker();
 
@@ -61,7 +68,9 @@ describe('a record DynamoDB refuses as a map', () => {
     pipeline.kombo.update(id, 'hris/employees', changed!.id, { first_name: 'Changed' });
     await sendDelta(id, 'hris/employees', 'empty-name-2');
     await pipeline.runWorker();
-    expect((await pipeline.storedRecords(id, 'hris/employees')).find((candidate) => candidate.id === changed!.id)?.data).toMatchObject({ first_name: 'Changed' });
+    expect(
+      (await pipeline.storedRecords(id, 'hris/employees')).find((candidate) => candidate.id === changed!.id)?.data,
+    ).toMatchObject({ first_name: 'Changed' });
     expect(String((await cursorItem(id, 'hris/employees'))?.delta_cursor) > firstCursor).toBe(true);
     expect(await deadLetters()).toEqual([]);
   });
@@ -69,7 +78,13 @@ describe('a record DynamoDB refuses as a map', () => {
   it('that DynamoDB refuses for a reason no rule foresaw is stored compressed, counted in the walk, and the page goes on', async () => {
     const id = integration('personio:unforeseen');
     pipeline.kombo.seed(id, 'hris/absences', 40);
-    rules().fail({ operation: 'PutItem', partitionKey: recordPartition(id, 'hris/absences'), errorType: 'ValidationException', times: 1, message: 'One or more parameter values were invalid' });
+    rules().fail({
+      operation: 'PutItem',
+      partitionKey: recordPartition(id, 'hris/absences'),
+      errorType: 'ValidationException',
+      times: 1,
+      message: 'One or more parameter values were invalid',
+    });
     await sendDelta(id, 'hris/absences', 'unforeseen-1');
     await pipeline.runWorker();
     const stored = await pipeline.storedRecords(id, 'hris/absences');
@@ -85,7 +100,12 @@ describe('a page whose writes fail', () => {
     pipeline.kombo.seed(id, 'hris/employees', 250);
     await sendDelta(id, 'hris/employees', 'late-writes-1');
     // A non-retryable refusal of the page's first write: the page fails.
-    rules().fail({ operation: 'PutItem', partitionKey: recordPartition(id, 'hris/employees'), errorType: 'AccessDeniedException', times: 1 });
+    rules().fail({
+      operation: 'PutItem',
+      partitionKey: recordPartition(id, 'hris/employees'),
+      errorType: 'AccessDeniedException',
+      times: 1,
+    });
     let returnedAt = Number.POSITIVE_INFINITY;
     const handler: WorkerHandler = async (event, context) => {
       try {
@@ -94,15 +114,21 @@ describe('a page whose writes fail', () => {
         returnedAt = Date.now();
       }
     };
-    expect(await pollOnce({ sqs: pipeline.sqs.client, queueUrl: pipeline.queueUrl, handler })).toMatchObject({ failed: 1 });
+    expect(await pollOnce({ sqs: pipeline.sqs.client, queueUrl: pipeline.queueUrl, handler })).toMatchObject({
+      failed: 1,
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const late = rules().requests().filter((request) => request.at > returnedAt);
+    const late = rules()
+      .requests()
+      .filter((request) => request.at > returnedAt);
     expect(late).toEqual([]);
     // Only the writes that were in flight when the first one failed were made.
     expect((await pipeline.storedRecords(id, 'hris/employees')).length).toBeLessThan(20);
 
     await pipeline.runWorker();
-    expect(mirrorOf(await pipeline.storedRecords(id, 'hris/employees'))).toEqual(expectedMirror(pipeline.kombo, id, 'hris/employees'));
+    expect(mirrorOf(await pipeline.storedRecords(id, 'hris/employees'))).toEqual(
+      expectedMirror(pipeline.kombo, id, 'hris/employees'),
+    );
   });
 });
 
@@ -116,8 +142,14 @@ describe('a partition DynamoDB throttles', () => {
     await sendDelta(id, 'hris/employments', 'throttled-1');
     const invocations = await pipeline.runWorker();
     expect(invocations.every((report) => report.failed === 0)).toBe(true);
-    expect(rules().requests().filter((request) => request.outcome === 'fault')).toHaveLength(4);
-    expect(mirrorOf(await pipeline.storedRecords(id, 'hris/employments'))).toEqual(expectedMirror(pipeline.kombo, id, 'hris/employments'));
+    expect(
+      rules()
+        .requests()
+        .filter((request) => request.outcome === 'fault'),
+    ).toHaveLength(4);
+    expect(mirrorOf(await pipeline.storedRecords(id, 'hris/employments'))).toEqual(
+      expectedMirror(pipeline.kombo, id, 'hris/employments'),
+    );
     expect((await cursorItem(id, 'hris/employments'))?.delta_cursor).toEqual(expect.any(String));
     expect(await deadLetters()).toEqual([]);
   });
@@ -134,7 +166,7 @@ describe('the sweep when Kombo answers 404 to unknown ids (an older version of i
     pipeline.kombo.setUnknownIdsAnswer('not-found');
     try {
       pipeline.kombo.resetRequests();
-      await pipeline.invokeFullSync({ integration_id: id, resources: ['hris/locations']});
+      await pipeline.invokeFullSync({ integration_id: id, resources: ['hris/locations'] });
       const invocations = await pipeline.runWorker();
       expect(invocations.every((report) => report.failed === 0)).toBe(true);
     } finally {
@@ -142,7 +174,16 @@ describe('the sweep when Kombo answers 404 to unknown ids (an older version of i
     }
     expect(pipeline.kombo.requests.some((request) => request.status === 404)).toBe(true);
     const stored = await pipeline.storedRecords(id, 'hris/locations');
-    expect(stored.filter((item) => item.data_encoding === 'tombstone').map((item) => item.id).sort()).toEqual([...vanished].sort());
-    expect((await cursorItem(id, 'hris/locations'))?.last_walk).toMatchObject({ swept: 3, sweep_candidates: 3, sweep_braked: false });
+    expect(
+      stored
+        .filter((item) => item.data_encoding === 'tombstone')
+        .map((item) => item.id)
+        .sort(),
+    ).toEqual([...vanished].sort());
+    expect((await cursorItem(id, 'hris/locations'))?.last_walk).toMatchObject({
+      swept: 3,
+      sweep_candidates: 3,
+      sweep_braked: false,
+    });
   });
 });

@@ -1,8 +1,7 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordPartition } from '../../lambdas/core/table-keys';
-import { RECORDS_TABLE } from '../../local/pipeline';
-import { startPipeline, type Pipeline } from '../../local/pipeline';
+import { type Pipeline, RECORDS_TABLE, startPipeline } from '../../local/pipeline';
 import { expectedMirror, mirrorOf } from '../support/mirror';
 
 /**
@@ -30,10 +29,19 @@ describe('a backfill under a tiny time budget', () => {
     }
     // Every page takes 150 ms, so a budget of margin + 400 ms fits about two pages; the margin covers
     // writing a page to dynalite and checkpointing.
-    pipeline.kombo.injectFault({ kind: 'latency', ms: 150, match: { integrationId: tiny, times: Number.POSITIVE_INFINITY } });
+    pipeline.kombo.injectFault({
+      kind: 'latency',
+      ms: 150,
+      match: { integrationId: tiny, times: Number.POSITIVE_INFINITY },
+    });
 
     const deliver = (integrationId: string) =>
-      pipeline.kombo.sendDataChanged({ url: pipeline.webhook.url, secret: pipeline.webhookSecret, integrationId, changedModels: ['hris_timesheets'] });
+      pipeline.kombo.sendDataChanged({
+        url: pipeline.webhook.url,
+        secret: pipeline.webhookSecret,
+        integrationId,
+        changedModels: ['hris_timesheets'],
+      });
     expect((await deliver(tiny)).status).toBe(200);
     const invocations = await pipeline.runWorker({ timeBudgetMs: TIME_MARGIN_MS + 400 });
     expect(invocations.length).toBeGreaterThanOrEqual(3);
@@ -44,13 +52,19 @@ describe('a backfill under a tiny time budget', () => {
 
     const tinyMirror = mirrorOf(await pipeline.storedRecords(tiny, 'hris/timesheets'));
     expect(tinyMirror).toEqual(expectedMirror(pipeline.kombo, tiny, 'hris/timesheets'));
-    const strip = (items: ReturnType<typeof mirrorOf>) => items.map(({ data_encoding, remote_deleted_at }) => ({ data_encoding, remote_deleted_at }));
+    const strip = (items: ReturnType<typeof mirrorOf>) =>
+      items.map(({ data_encoding, remote_deleted_at }) => ({ data_encoding, remote_deleted_at }));
     expect(strip(tinyMirror)).toEqual(strip(mirrorOf(await pipeline.storedRecords(long, 'hris/timesheets'))));
     expect(tinyMirror).toHaveLength(1_250);
 
     const state = await pipeline.stateItems(tiny);
-    expect(state.find((item) => item.sk === 'cursor#hris/timesheets')?.last_walk).toMatchObject({ pages: 5, written: 1_250 });
-    const lastWalk = state.find((item) => item.sk === 'cursor#hris/timesheets')?.last_walk as { invocations: number } | undefined;
+    expect(state.find((item) => item.sk === 'cursor#hris/timesheets')?.last_walk).toMatchObject({
+      pages: 5,
+      written: 1_250,
+    });
+    const lastWalk = state.find((item) => item.sk === 'cursor#hris/timesheets')?.last_walk as
+      | { invocations: number }
+      | undefined;
     expect(lastWalk?.invocations).toBeGreaterThanOrEqual(3);
     expect(state.some((item) => item.sk === 'walk#hris/timesheets')).toBe(false);
   });
@@ -63,10 +77,17 @@ describe('long full walks and purges under a tiny time budget', () => {
     pipeline.kombo.seed(id, 'hris/absences', 1_000);
     await pipeline.invokeFullSync({ integration_id: id, resources: ['hris/absences'] });
     await pipeline.runWorker({ timeBudgetMs: 300_000 });
-    const vanished = pipeline.kombo.records(id, 'hris/absences').slice(0, 20).map((r) => r.id);
+    const vanished = pipeline.kombo
+      .records(id, 'hris/absences')
+      .slice(0, 20)
+      .map((r) => r.id);
     for (const recordId of vanished) pipeline.kombo.vanish(id, 'hris/absences', recordId);
 
-    pipeline.kombo.injectFault({ kind: 'latency', ms: 150, match: { integrationId: id, times: Number.POSITIVE_INFINITY } });
+    pipeline.kombo.injectFault({
+      kind: 'latency',
+      ms: 150,
+      match: { integrationId: id, times: Number.POSITIVE_INFINITY },
+    });
     await pipeline.invokeFullSync({ integration_id: id, resources: ['hris/absences'] });
     const invocations = await pipeline.runWorker({ timeBudgetMs: TIME_MARGIN_MS + 400 });
     pipeline.kombo.clearFaults();
@@ -74,8 +95,15 @@ describe('long full walks and purges under a tiny time budget', () => {
     expect(invocations.every((report) => report.failed === 0 && !report.crashed)).toBe(true);
 
     const stored = await pipeline.storedRecords(id, 'hris/absences');
-    expect(mirrorOf(stored.filter((item) => item.data_encoding !== 'tombstone'))).toEqual(expectedMirror(pipeline.kombo, id, 'hris/absences'));
-    expect(stored.filter((item) => item.data_encoding === 'tombstone').map((item) => item.id).sort()).toEqual([...vanished].sort());
+    expect(mirrorOf(stored.filter((item) => item.data_encoding !== 'tombstone'))).toEqual(
+      expectedMirror(pipeline.kombo, id, 'hris/absences'),
+    );
+    expect(
+      stored
+        .filter((item) => item.data_encoding === 'tombstone')
+        .map((item) => item.id)
+        .sort(),
+    ).toEqual([...vanished].sort());
     const lastWalk = (await pipeline.stateItems(id)).find((item) => item.sk === 'cursor#hris/absences')?.last_walk;
     expect(lastWalk).toMatchObject({ kind: 'full', pages: 4, swept: 20 });
     expect((lastWalk as { invocations: number }).invocations).toBeGreaterThanOrEqual(3);
@@ -116,7 +144,13 @@ describe('long full walks and purges under a tiny time budget', () => {
       expect(await pipeline.storedRecords(id, resource), resource).toEqual([]);
     }
     expect(await pipeline.stateItems(id)).toEqual([
-      { pk: `integration#${id}`, sk: 'meta', integration_id: id, deleted_at: expect.any(String), purged_at: expect.any(String) },
+      {
+        pk: `integration#${id}`,
+        sk: 'meta',
+        integration_id: id,
+        deleted_at: expect.any(String),
+        purged_at: expect.any(String),
+      },
     ]);
   });
 });

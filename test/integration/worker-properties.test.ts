@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Pipeline, startPipeline } from '../../local/pipeline';
 import { pollOnce } from '../../local/runtime/queue-poller';
-import { startPipeline, type Pipeline } from '../../local/pipeline';
 import { expectedMirror, mirrorOf } from '../support/mirror';
 import { sendDeltaJob } from '../support/pipeline-jobs';
 
@@ -20,14 +20,17 @@ function integration(id: string, category: 'ATS' | 'HRIS' = 'HRIS') {
   return id;
 }
 
-const sendJob = (integrationId: string, resource: string, deduplicationId: string) => sendDeltaJob(pipeline, integrationId, resource, deduplicationId);
+const sendJob = (integrationId: string, resource: string, deduplicationId: string) =>
+  sendDeltaJob(pipeline, integrationId, resource, deduplicationId);
 
 const fullTable = async (integrationId: string, resource: string) =>
   (await pipeline.storedRecords(integrationId, resource)).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
 const cursorOf = async (integrationId: string, resource: string) =>
   (await pipeline.stateItems(integrationId)).find((item) => item.sk === `cursor#${resource}`)?.delta_cursor;
 const passes = (integrationId: string, resource: string) =>
-  pipeline.kombo.requests.filter((r) => r.integrationId === integrationId && r.resource === resource && r.query.cursor === undefined).length;
+  pipeline.kombo.requests.filter(
+    (r) => r.integrationId === integrationId && r.resource === resource && r.query.cursor === undefined,
+  ).length;
 
 describe('worker properties', () => {
   it('leaves the same table when the same job is delivered three times', async () => {
@@ -68,7 +71,12 @@ describe('worker properties', () => {
   it('converges after a failure on page 3: redelivered, resumed from the checkpoint, cursor untouched until done', async () => {
     const id = integration('personio:crash');
     pipeline.kombo.seed(id, 'hris/employments', 1_100);
-    pipeline.kombo.injectFault({ kind: 'status', status: 409, code: 'PLATFORM.UNKNOWN_CONFLICT', match: { integrationId: id, page: 3 } });
+    pipeline.kombo.injectFault({
+      kind: 'status',
+      status: 409,
+      code: 'PLATFORM.UNKNOWN_CONFLICT',
+      match: { integrationId: id, page: 3 },
+    });
     await sendJob(id, 'hris/employments', 'crash-1');
 
     const poll = { sqs: pipeline.sqs.client, queueUrl: pipeline.queueUrl, handler: pipeline.workerHandler };
@@ -82,7 +90,9 @@ describe('worker properties', () => {
     pipeline.kombo.resetRequests();
     await pipeline.runWorker();
     expect(pipeline.kombo.requests.filter((r) => r.integrationId === id)[0]?.query.cursor).toBe(walk?.next);
-    expect(mirrorOf(await pipeline.storedRecords(id, 'hris/employments'))).toEqual(expectedMirror(pipeline.kombo, id, 'hris/employments'));
+    expect(mirrorOf(await pipeline.storedRecords(id, 'hris/employments'))).toEqual(
+      expectedMirror(pipeline.kombo, id, 'hris/employments'),
+    );
     expect(await cursorOf(id, 'hris/employments')).toEqual(expect.any(String));
   });
 
@@ -97,7 +107,12 @@ describe('worker properties', () => {
       while (sending) await pipeline.runWorker();
     })();
     for (let event = 0; event < 50; event++) {
-      const { status } = await pipeline.kombo.sendDataChanged({ url: pipeline.webhook.url, secret: pipeline.webhookSecret, integrationId: id, changedModels: ['hris_employments'] });
+      const { status } = await pipeline.kombo.sendDataChanged({
+        url: pipeline.webhook.url,
+        secret: pipeline.webhookSecret,
+        integrationId: id,
+        changedModels: ['hris_employments'],
+      });
       expect(status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 15));
     }
@@ -108,7 +123,9 @@ describe('worker properties', () => {
     for (const resource of ['hris/employees', 'hris/employments']) {
       expect(passes(id, resource), resource).toBeGreaterThanOrEqual(1);
       expect(passes(id, resource), resource).toBeLessThanOrEqual(2);
-      expect(mirrorOf(await pipeline.storedRecords(id, resource))).toEqual(expectedMirror(pipeline.kombo, id, resource));
+      expect(mirrorOf(await pipeline.storedRecords(id, resource))).toEqual(
+        expectedMirror(pipeline.kombo, id, resource),
+      );
     }
   });
 
@@ -121,7 +138,9 @@ describe('worker properties', () => {
     const invocations = await pipeline.runWorker();
     expect(invocations.every((report) => report.failed === 0)).toBe(true);
     expect(pipeline.kombo.requests.filter((r) => r.integrationId === id && r.status === 429)).toHaveLength(3);
-    expect(mirrorOf(await pipeline.storedRecords(id, 'hris/absences'))).toEqual(expectedMirror(pipeline.kombo, id, 'hris/absences'));
+    expect(mirrorOf(await pipeline.storedRecords(id, 'hris/absences'))).toEqual(
+      expectedMirror(pipeline.kombo, id, 'hris/absences'),
+    );
   });
 });
 
@@ -140,7 +159,9 @@ describe('worker recovery', () => {
     const requests = pipeline.kombo.requests.filter((r) => r.integrationId === id);
     expect(requests[0]).toMatchObject({ status: 400, query: expect.objectContaining({ cursor: expect.any(String) }) });
     expect(requests[1]?.query.cursor).toBeUndefined();
-    expect(mirrorOf(await pipeline.storedRecords(id, 'hris/locations'))).toEqual(expectedMirror(pipeline.kombo, id, 'hris/locations'));
+    expect(mirrorOf(await pipeline.storedRecords(id, 'hris/locations'))).toEqual(
+      expectedMirror(pipeline.kombo, id, 'hris/locations'),
+    );
   });
 
   it('treats a setup sync in progress as "try later": skipped, recorded, not retried in a loop', async () => {
@@ -159,7 +180,10 @@ describe('worker limits', () => {
   it('abandons a walk whose cursors Kombo keeps rejecting after 3 jobs, instead of restarting forever or dead-lettering', async () => {
     const id = integration('personio:cursor-loop');
     pipeline.kombo.seed(id, 'hris/groups', 600);
-    pipeline.kombo.injectFault({ kind: 'reject-cursor', match: { integrationId: id, times: Number.POSITIVE_INFINITY } });
+    pipeline.kombo.injectFault({
+      kind: 'reject-cursor',
+      match: { integrationId: id, times: Number.POSITIVE_INFINITY },
+    });
     await sendJob(id, 'hris/groups', 'loop-1');
     const invocations = await pipeline.runWorker({ maxInvocations: 20 });
     pipeline.kombo.clearFaults();
@@ -176,6 +200,8 @@ describe('worker limits', () => {
     // The next delta re-reads from the (unmoved) cursor and completes.
     await sendJob(id, 'hris/groups', 'loop-2');
     await pipeline.runWorker();
-    expect(mirrorOf(await pipeline.storedRecords(id, 'hris/groups'))).toEqual(expectedMirror(pipeline.kombo, id, 'hris/groups'));
+    expect(mirrorOf(await pipeline.storedRecords(id, 'hris/groups'))).toEqual(
+      expectedMirror(pipeline.kombo, id, 'hris/groups'),
+    );
   });
 });

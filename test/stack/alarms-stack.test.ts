@@ -21,38 +21,82 @@ describe('alarms', () => {
       expect(alarm.TreatMissingData).toBe('notBreaching');
     }
     const swept = alarms.find((alarm) => alarm.MetricName === 'SweepBraked');
-    expect(swept).toMatchObject({ Namespace: 'KomboSync', Dimensions: [{ Name: 'service', Value: 'kombo-sync' }], Threshold: 1 });
+    expect(swept).toMatchObject({
+      Namespace: 'KomboSync',
+      Dimensions: [{ Name: 'service', Value: 'kombo-sync' }],
+      Threshold: 1,
+    });
     for (const metric of ['RecordsRejected', 'WalkAbandoned']) {
-      expect(alarms.find((alarm) => alarm.MetricName === metric), metric).toMatchObject({ Namespace: 'KomboSync', Threshold: 1, Period: 3600 });
+      expect(
+        alarms.find((alarm) => alarm.MetricName === metric),
+        metric,
+      ).toMatchObject({ Namespace: 'KomboSync', Threshold: 1, Period: 3600 });
     }
     template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
-  it('lets only this stack\'s alarms publish to the topic and use its key, so notifications are delivered', () => {
+  it("lets only this stack's alarms publish to the topic and use its key, so notifications are delivered", () => {
     const template = synthTemplate();
     const alarmArnPattern = {
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:KomboSyncStack-*']],
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':cloudwatch:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':alarm:KomboSyncStack-*',
+        ],
+      ],
     };
-    const fromTheseAlarms = { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnLike: { 'aws:SourceArn': alarmArnPattern } };
+    const fromTheseAlarms = {
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      ArnLike: { 'aws:SourceArn': alarmArnPattern },
+    };
     const cloudWatch = { Service: 'cloudwatch.amazonaws.com' };
     // The AWS managed key alias/aws/sns cannot be granted to CloudWatch; the topic needs a key of its own.
     const keys = template.findResources('AWS::KMS::Key', {
       Properties: {
         EnableKeyRotation: true,
-        KeyPolicy: { Statement: Match.arrayWith([{ Effect: 'Allow', Principal: cloudWatch, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*', Condition: fromTheseAlarms }]) },
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            {
+              Effect: 'Allow',
+              Principal: cloudWatch,
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+              Resource: '*',
+              Condition: fromTheseAlarms,
+            },
+          ]),
+        },
       },
     });
     expect(Object.keys(keys)).toHaveLength(1);
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Object.keys(keys)[0], 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Object.keys(keys)[0], 'Arn'] },
+    });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          Match.objectLike({ Effect: 'Allow', Principal: cloudWatch, Action: 'sns:Publish', Condition: fromTheseAlarms }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: cloudWatch,
+            Action: 'sns:Publish',
+            Condition: fromTheseAlarms,
+          }),
         ]),
       },
     });
-    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties.AlarmName as string);
+    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (alarm) => alarm.Properties.AlarmName as string,
+    );
     expect(names).toHaveLength(7);
     for (const name of names) expect(name).toMatch(/^KomboSyncStack-/);
   });

@@ -1,13 +1,13 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalDynamo, type LocalDynamo } from '../../local/aws/dynamo-server';
-import { localAwsEnvironment } from '../../local/aws/environment';
-import { startLocalSqs, type LocalSqs } from '../../local/aws/sqs-server';
-import { WEBHOOK_FUNCTION, bundledFunction } from '../../local/cdk-out';
 import { drainQueue } from '../../local/aws/drain-queue';
+import { type LocalDynamo, startLocalDynamo } from '../../local/aws/dynamo-server';
+import { localAwsEnvironment } from '../../local/aws/environment';
+import { type LocalSqs, startLocalSqs } from '../../local/aws/sqs-server';
+import { bundledFunction, WEBHOOK_FUNCTION } from '../../local/cdk-out';
 import { synthApp } from '../support/synth';
 
 /**
@@ -19,7 +19,8 @@ type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIG
 const root = path.resolve(import.meta.dirname, '../..');
 // Inside the project, so the bundle resolves the AWS SDK (external, as in Lambda) from node_modules.
 const outdir = mkdtempSync(path.join(root, '.cdk.out-test-'));
-const readEvent = (name: string) => JSON.parse(readFileSync(path.join(root, 'events', name), 'utf8')) as APIGatewayProxyEventV2;
+const readEvent = (name: string) =>
+  JSON.parse(readFileSync(path.join(root, 'events', name), 'utf8')) as APIGatewayProxyEventV2;
 const context = { functionName: 'webhook', awsRequestId: 'req', getRemainingTimeInMillis: () => 10_000 } as Context;
 
 let sqs: LocalSqs;
@@ -38,7 +39,9 @@ beforeAll(async () => {
   dynamo = await startLocalDynamo();
   await dynamo.createTable('state');
   // The environment `sam local invoke --env-vars events/env.json` would give, pointed at fauxqs.
-  const env = JSON.parse(readFileSync(path.join(root, 'events/env.json'), 'utf8')) as { Parameters: Record<string, string> };
+  const env = JSON.parse(readFileSync(path.join(root, 'events/env.json'), 'utf8')) as {
+    Parameters: Record<string, string>;
+  };
   Object.assign(process.env, env.Parameters, localAwsEnvironment({ sqs: sqs.endpoint, dynamodb: dynamo.endpoint }), {
     SYNC_JOBS_QUEUE_URL: queueUrl,
     STATE_TABLE: 'state',
@@ -74,7 +77,9 @@ describe('bundled webhook function from the cloud assembly', () => {
 
   it('ships the sample secret next to the events, matching the signed sample', () => {
     const secret = readFileSync(path.join(root, 'events/test-webhook-secret.txt'), 'utf8').trim();
-    const env = JSON.parse(readFileSync(path.join(root, 'events/env.json'), 'utf8')) as { Parameters: Record<string, string> };
+    const env = JSON.parse(readFileSync(path.join(root, 'events/env.json'), 'utf8')) as {
+      Parameters: Record<string, string>;
+    };
     expect(env.Parameters.KOMBO_WEBHOOK_SECRET).toBe(secret);
   });
 });

@@ -21,7 +21,9 @@ describe('weekly full sync', () => {
     const [schedule] = Object.values(template.findResources('AWS::Scheduler::Schedule'));
     const target = schedule?.Properties.Target;
     expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 7200 });
-    expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^FullSyncScheduleDeadLetterQueue/), 'Arn'] } });
+    expect(target.DeadLetterConfig).toEqual({
+      Arn: { 'Fn::GetAtt': [expect.stringMatching(/^FullSyncScheduleDeadLetterQueue/), 'Arn'] },
+    });
     expect(JSON.parse(target.Input)).toEqual({ source: 'schedule', scheduled_time: '<aws.scheduler.scheduled-time>' });
     expect(target.Arn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^FullSyncFullSyncFunction/), 'Arn'] });
     template.hasResourceProperties('AWS::SQS::Queue', {
@@ -32,7 +34,9 @@ describe('weekly full sync', () => {
   });
 
   it('takes the cron expression and time zone from context, and rejects bad ones by name', () => {
-    const custom = synthTemplate({ context: { fullSyncCron: 'cron(30 3 ? * MON *)', fullSyncTimeZone: 'Europe/Berlin' } });
+    const custom = synthTemplate({
+      context: { fullSyncCron: 'cron(30 3 ? * MON *)', fullSyncTimeZone: 'Europe/Berlin' },
+    });
     custom.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(30 3 ? * MON *)',
       ScheduleExpressionTimezone: 'Europe/Berlin',
@@ -45,9 +49,20 @@ describe('weekly full sync', () => {
     const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) =>
       JSON.stringify(p.Properties.Roles).includes('FullSyncFullSyncFunctionRole'),
     );
-    const statements = policy?.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
-    expect(statements.map((s) => ({ actions: ([] as string[]).concat(s.Action).sort(), resource: JSON.stringify(s.Resource) }))).toEqual([
-      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: expect.stringContaining('FullSyncFullSyncFunctionLogs') },
+    const statements = policy?.Properties.PolicyDocument.Statement as {
+      Action: string | string[];
+      Resource: unknown;
+    }[];
+    expect(
+      statements.map((s) => ({
+        actions: ([] as string[]).concat(s.Action).sort(),
+        resource: JSON.stringify(s.Resource),
+      })),
+    ).toEqual([
+      {
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resource: expect.stringContaining('FullSyncFullSyncFunctionLogs'),
+      },
       { actions: ['sqs:SendMessage'], resource: expect.stringContaining('SyncJobsQueue') },
       { actions: ['dynamodb:GetItem', 'dynamodb:Query'], resource: expect.stringContaining('MirrorState') },
     ]);

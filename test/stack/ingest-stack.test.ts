@@ -1,8 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addSecurityChecks } from '../../lib/security-checks';
 import { synthApp, synthTemplate } from '../support/synth';
@@ -91,9 +91,21 @@ describe('ingest stack', () => {
     );
     expect(policies).toHaveLength(1);
     expect(policies[0]?.Properties.PolicyDocument.Statement).toEqual([
-      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^IngressWebhookFunctionLogs/), 'Arn'] } },
-      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^SyncJobsQueue/), 'Arn'] } },
-      { Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^MirrorState/), 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^IngressWebhookFunctionLogs/), 'Arn'] },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^SyncJobsQueue/), 'Arn'] },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^MirrorState/), 'Arn'] },
+      },
       { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: expect.stringMatching(/^Secret/) } },
     ]);
     const roles = Object.values(template.findResources('AWS::IAM::Role'));
@@ -116,7 +128,9 @@ describe('ingest stack', () => {
     const withExisting = synthTemplate({ context: { secretArn: arn } });
     withExisting.resourceCountIs('AWS::SecretsManager::Secret', 0);
     withExisting.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn }]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn }]),
+      },
     });
   });
 
@@ -128,34 +142,52 @@ describe('ingest stack', () => {
       Effect: 'Allow',
       Action: 'kms:Decrypt',
       Resource: keyArn,
-      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+      Condition: {
+        StringEquals: {
+          'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+        },
+      },
     };
-    const policies = withKey.findResources('AWS::IAM::Policy', { Properties: { PolicyDocument: { Statement: Match.arrayWith([decrypt]) } } });
+    const policies = withKey.findResources('AWS::IAM::Policy', {
+      Properties: { PolicyDocument: { Statement: Match.arrayWith([decrypt]) } },
+    });
     expect(Object.keys(policies).filter((id) => id.startsWith('Ingress')).length).toBe(1);
     expect(Object.keys(policies).filter((id) => id.startsWith('Worker')).length).toBe(1);
     expect(Object.keys(policies)).toHaveLength(2);
     // Without a key there is nothing to decrypt with, so no role gets kms:Decrypt.
-    expect(JSON.stringify(synthTemplate({ context: { secretArn: arn } }).findResources('AWS::IAM::Policy'))).not.toContain('kms:Decrypt');
-    expect(() => synthApp({ context: { secretKeyArn: keyArn } })).toThrow(/context secretKeyArn: only applies with secretArn/);
-    expect(() => synthApp({ context: { secretArn: arn, secretKeyArn: 'alias/mine' } })).toThrow(/context secretKeyArn: must be a KMS key ARN/);
+    expect(
+      JSON.stringify(synthTemplate({ context: { secretArn: arn } }).findResources('AWS::IAM::Policy')),
+    ).not.toContain('kms:Decrypt');
+    expect(() => synthApp({ context: { secretKeyArn: keyArn } })).toThrow(
+      /context secretKeyArn: only applies with secretArn/,
+    );
+    expect(() => synthApp({ context: { secretArn: arn, secretKeyArn: 'alias/mine' } })).toThrow(
+      /context secretKeyArn: must be a KMS key ARN/,
+    );
   });
 
   it('takes its name, resources and throttling from context, and rejects bad values by name', () => {
-    const { stack } = synthApp({ context: { stackName: 'AcmeSync', syncResources: 'ats/jobs,hris/employees', webhookRateLimit: '5' } });
+    const { stack } = synthApp({
+      context: { stackName: 'AcmeSync', syncResources: 'ats/jobs,hris/employees', webhookRateLimit: '5' },
+    });
     expect(stack.stackName).toBe('AcmeSync');
     expect(() => synthApp({ context: { syncResources: 'ats/nope' } })).toThrow(/unknown resource\(s\): ats\/nope/);
     expect(() => synthApp({ context: { secretArn: 'my-secret' } })).toThrow(/context secretArn/);
     // A misspelt key would otherwise be ignored and deploy the default (here: every resource).
-    expect(() => synthApp({ context: { syncResourcez: 'ats/jobs' } })).toThrow(/context syncResourcez: unknown key \(known keys: stackName, secretArn/);
-    expect(() => synthApp({ context: { secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kombo-sync' } })).toThrow(
-      /context secretArn: must be a complete Secrets Manager secret ARN, ending in the 6-character suffix/,
+    expect(() => synthApp({ context: { syncResourcez: 'ats/jobs' } })).toThrow(
+      /context syncResourcez: unknown key \(known keys: stackName, secretArn/,
     );
+    expect(() =>
+      synthApp({ context: { secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kombo-sync' } }),
+    ).toThrow(/context secretArn: must be a complete Secrets Manager secret ARN, ending in the 6-character suffix/);
   });
 });
 
 describe('cdk.json', () => {
   it('gives the tests the context cdk synth gets, feature flags included, and every key passes the settings parser', () => {
-    const cdkJson = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+    const cdkJson = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../cdk.json'), 'utf8')) as {
+      context: Record<string, unknown>;
+    };
     const flags = Object.keys(cdkJson.context).filter((key) => key.startsWith('@aws-cdk'));
     expect(flags.length).toBeGreaterThan(0);
     const { app } = synthApp();

@@ -8,7 +8,9 @@ beforeAll(() => {
 });
 
 const resourceOf = (type: string, description: RegExp) => {
-  const found = Object.entries(template.findResources(type)).find(([, r]) => description.test(r.Properties?.Description ?? ''));
+  const found = Object.entries(template.findResources(type)).find(([, r]) =>
+    description.test(r.Properties?.Description ?? ''),
+  );
   if (!found) throw new Error(`${type} ${description} not found`);
   return { logicalId: found[0], properties: found[1].Properties };
 };
@@ -40,7 +42,8 @@ describe('mirror tables', () => {
 
   it('can be told to delete the tables with the stack (dev stacks)', () => {
     const dev = synthTemplate({ context: { retainTables: 'false' } });
-    for (const table of Object.values(dev.findResources('AWS::DynamoDB::GlobalTable'))) expect(table.DeletionPolicy).toBe('Delete');
+    for (const table of Object.values(dev.findResources('AWS::DynamoDB::GlobalTable')))
+      expect(table.DeletionPolicy).toBe('Delete');
   });
 });
 
@@ -70,26 +73,56 @@ describe('sync worker', () => {
     const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) =>
       JSON.stringify(p.Properties.Roles).includes('WorkerWorkerFunctionRole'),
     );
-    const statements = policy?.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
-    const byResource = statements.map((s) => ({ actions: ([] as string[]).concat(s.Action).sort(), resource: JSON.stringify(s.Resource) }));
+    const statements = policy?.Properties.PolicyDocument.Statement as {
+      Action: string | string[];
+      Resource: unknown;
+    }[];
+    const byResource = statements.map((s) => ({
+      actions: ([] as string[]).concat(s.Action).sort(),
+      resource: JSON.stringify(s.Resource),
+    }));
     expect(byResource).toEqual([
-      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: expect.stringContaining('WorkerWorkerFunctionLogs') },
       {
-        actions: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resource: expect.stringContaining('WorkerWorkerFunctionLogs'),
+      },
+      {
+        actions: [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:ReceiveMessage',
+        ],
         resource: expect.stringMatching(/"SyncJobsQueue[0-9A-F]+","Arn"/),
       },
       {
-        actions: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        actions: [
+          'dynamodb:BatchWriteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:UpdateItem',
+        ],
         resource: expect.stringContaining('MirrorRecords'),
       },
       {
-        actions: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        actions: [
+          'dynamodb:BatchWriteItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:UpdateItem',
+        ],
         resource: expect.stringContaining('MirrorState'),
       },
       // Exactly the two queues; @aws-cdk/aws-iam:minimizePolicies sorts a statement's resources (dead-letter queue first).
       {
         actions: ['sqs:SendMessage'],
-        resource: expect.stringMatching(/^\[\{"Fn::GetAtt":\["SyncJobsDeadLetterQueue[0-9A-F]+","Arn"\]\},\{"Fn::GetAtt":\["SyncJobsQueue[0-9A-F]+","Arn"\]\}\]$/),
+        resource: expect.stringMatching(
+          /^\[\{"Fn::GetAtt":\["SyncJobsDeadLetterQueue[0-9A-F]+","Arn"\]\},\{"Fn::GetAtt":\["SyncJobsQueue[0-9A-F]+","Arn"\]\}\]$/,
+        ),
       },
       { actions: ['secretsmanager:GetSecretValue'], resource: expect.stringContaining('Secret') },
     ]);
@@ -97,18 +130,35 @@ describe('sync worker', () => {
 
   it('is configured by context: Kombo region, concurrency, overlap, tombstone TTL, the brake', () => {
     const custom = synthTemplate({
-      context: { komboApiUrl: 'us', workerMaxConcurrency: 3, cursorOverlapMinutes: 10, tombstoneTtlDays: 30, sweepBrakePercent: 35, sweepBrakeMinRecords: 50 },
+      context: {
+        komboApiUrl: 'us',
+        workerMaxConcurrency: 3,
+        cursorOverlapMinutes: 10,
+        tombstoneTtlDays: 30,
+        sweepBrakePercent: 35,
+        sweepBrakeMinRecords: 50,
+      },
     });
     custom.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('runs sync jobs'),
       Environment: {
-        Variables: Match.objectLike({ KOMBO_API_URL: 'us', CURSOR_OVERLAP_SECONDS: '600', TOMBSTONE_TTL_DAYS: '30', SWEEP_BRAKE_PERCENT: '35', SWEEP_BRAKE_MIN_RECORDS: '50' }),
+        Variables: Match.objectLike({
+          KOMBO_API_URL: 'us',
+          CURSOR_OVERLAP_SECONDS: '600',
+          TOMBSTONE_TTL_DAYS: '30',
+          SWEEP_BRAKE_PERCENT: '35',
+          SWEEP_BRAKE_MIN_RECORDS: '50',
+        }),
       },
     });
     expect(() => synthTemplate({ context: { sweepBrakeMinRecords: -1 } })).toThrow(/context sweepBrakeMinRecords/);
     custom.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 3 } });
     expect(() => synthTemplate({ context: { komboApiUrl: 'ftp://x' } })).toThrow(/context komboApiUrl/);
-    expect(() => synthTemplate({ context: { workerTimeoutSeconds: 60 } })).toThrow(/context workerTimeoutSeconds: must be at least 150/);
-    expect(() => synthTemplate({ context: { cursorOverlapMinutes: 0 } })).toThrow(/context cursorOverlapMinutes: must be more than 0/);
+    expect(() => synthTemplate({ context: { workerTimeoutSeconds: 60 } })).toThrow(
+      /context workerTimeoutSeconds: must be at least 150/,
+    );
+    expect(() => synthTemplate({ context: { cursorOverlapMinutes: 0 } })).toThrow(
+      /context cursorOverlapMinutes: must be more than 0/,
+    );
   });
 });

@@ -1,16 +1,20 @@
 import type { KomboRecord } from '../../lambdas/core/kombo/responses';
-import { createJobRunner } from '../../lambdas/core/sync/job-runner';
+import type { PageSource } from '../../lambdas/core/ports';
 import type { QueuedJob, SyncJob } from '../../lambdas/core/sync/job';
+import { createJobRunner } from '../../lambdas/core/sync/job-runner';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../lambdas/core/sync/settings';
 import { manualClock } from './fake-kombo-http';
 import { MemoryRecordStore, MemoryStateStore } from './memory-stores';
 import { RecordingTelemetry } from './recording-telemetry';
-import type { PageSource } from '../../lambdas/core/ports';
 
 export const INTEGRATION = 'personio:unit';
 export const RESOURCE = 'hris/employees';
 
-export const employee = (n: number, changedAt = '2026-11-20T10:00:00.000Z', extra: Record<string, unknown> = {}): KomboRecord => ({
+export const employee = (
+  n: number,
+  changedAt = '2026-11-20T10:00:00.000Z',
+  extra: Record<string, unknown> = {},
+): KomboRecord => ({
   id: `emp-${String(n).padStart(4, '0')}`,
   remote_id: `r-${n}`,
   changed_at: changedAt,
@@ -45,13 +49,31 @@ export function engineHarness(kombo: PageSource, settings: Partial<EngineSetting
     { ...DEFAULT_ENGINE_SETTINGS, coalesceWindowMs: 0, ...settings },
   );
   /** Runs a job with `remainingMs` of time, fixed unless a function is given. */
-  const run = (job: SyncJob, remainingMs: number | (() => number) = 300_000, requestedAt = clock.now().getTime() - 1_000) =>
-    runner.run({ job, requestedAt }, { remainingMs: typeof remainingMs === 'number' ? () => remainingMs : remainingMs });
+  const run = (
+    job: SyncJob,
+    remainingMs: number | (() => number) = 300_000,
+    requestedAt = clock.now().getTime() - 1_000,
+  ) =>
+    runner.run(
+      { job, requestedAt },
+      { remainingMs: typeof remainingMs === 'number' ? () => remainingMs : remainingMs },
+    );
   return { clock, records, state, telemetry, sent, sleeps, run };
 }
 
-export const deltaJob = (resource = RESOURCE): SyncJob => ({ v: 1, kind: 'delta', integrationId: INTEGRATION, resource });
-export const fullJob = (runId = 'weekly-1', resource = RESOURCE): SyncJob => ({ v: 1, kind: 'full', integrationId: INTEGRATION, resource, runId });
+export const deltaJob = (resource = RESOURCE): SyncJob => ({
+  v: 1,
+  kind: 'delta',
+  integrationId: INTEGRATION,
+  resource,
+});
+export const fullJob = (runId = 'weekly-1', resource = RESOURCE): SyncJob => ({
+  v: 1,
+  kind: 'full',
+  integrationId: INTEGRATION,
+  resource,
+  runId,
+});
 
 /** `count` records served in pages of `size`, cursors `p2`, `p3`, … */
 export function pagedRecords(records: readonly KomboRecord[], size: number) {

@@ -84,7 +84,11 @@ export async function walk(
 }
 
 /** A clock the test moves by hand. */
-export function manualClock(startIso: string): { now: () => Date; advance: (ms: number) => Date; set: (iso: string) => void } {
+export function manualClock(startIso: string): {
+  now: () => Date;
+  advance: (ms: number) => Date;
+  set: (iso: string) => void;
+} {
   let current = Date.parse(startIso);
   return {
     now: () => new Date(current),

@@ -14,7 +14,10 @@ const SPEC_ID = 'kombo-openapi';
 
 /** The parts of the spec document the validators use. */
 interface OpenApiDocument {
-  readonly paths: Record<string, { get?: { responses: Record<string, { $ref?: string; content?: Record<string, { schema: unknown }> }> } }>;
+  readonly paths: Record<
+    string,
+    { get?: { responses: Record<string, { $ref?: string; content?: Record<string, { schema: unknown }> }> } }
+  >;
   readonly components: Record<string, unknown>;
 }
 
@@ -40,7 +43,8 @@ export function loadSpecValidators(): SpecValidators {
     if (!get) throw new Error(`the spec has no GET /${resource}`);
     return get;
   };
-  const compile = (pointer: string) => ajv.getSchema(`${SPEC_ID}#${pointer}`) ?? ajv.compile({ $ref: `${SPEC_ID}#${pointer}` });
+  const compile = (pointer: string) =>
+    ajv.getSchema(`${SPEC_ID}#${pointer}`) ?? ajv.compile({ $ref: `${SPEC_ID}#${pointer}` });
   const mediaSchemaPointer = (responsePointer: string) => `${responsePointer}/content/application~1json/schema`;
 
   return {

@@ -1,5 +1,18 @@
+import type {
+  IntegrationState,
+  IntegrationStatus,
+  Page,
+  PageSource,
+  PurgeProgress,
+  RecordStore,
+  ResourceState,
+  ScanPage,
+  StateStore,
+  Walk,
+  WalkSummary,
+  WriteResult,
+} from '../../lambdas/core/ports';
 import type { RecordItem } from '../../lambdas/core/sync/record-item';
-import type { IntegrationState, IntegrationStatus, Page, PageSource, PurgeProgress, RecordStore, ResourceState, ScanPage, StateStore, Walk, WalkSummary, WriteResult } from '../../lambdas/core/ports';
 
 type Partition = { integrationId: string; resource: string };
 type StoredRecord = RecordItem & { swept_at?: string };
@@ -37,7 +50,10 @@ export class MemoryRecordStore implements RecordStore {
     if (intercepted) return intercepted;
     const stored = this.partitions.get(`${item.integration_id}#${item.resource}`)?.get(item.sk);
     const createIfAbsent = options.createIfAbsent ?? true;
-    const newer = stored && (stored.changed_at < item.changed_at || (stored.changed_at === item.changed_at && stored.data_hash !== item.data_hash));
+    const newer =
+      stored &&
+      (stored.changed_at < item.changed_at ||
+        (stored.changed_at === item.changed_at && stored.data_hash !== item.data_hash));
     if ((!stored && createIfAbsent) || newer) {
       this.put(item);
       return { outcome: 'written' };
@@ -48,25 +64,50 @@ export class MemoryRecordStore implements RecordStore {
     return { outcome: unchanged ? 'unchanged' : 'stale' };
   }
 
-  async countSweepCandidates(p: Partition, before: string, startKey: string | undefined): Promise<ScanPage<{ live: number; candidates: number }>> {
+  async countSweepCandidates(
+    p: Partition,
+    before: string,
+    startKey: string | undefined,
+  ): Promise<ScanPage<{ live: number; candidates: number }>> {
     const page = this.page(p, startKey);
     const live = page.items.filter((item) => item.data_encoding !== 'tombstone');
-    return { result: { live: live.length, candidates: live.filter((item) => item.synced_at < before).length }, nextKey: page.nextKey };
+    return {
+      result: { live: live.length, candidates: live.filter((item) => item.synced_at < before).length },
+      nextKey: page.nextKey,
+    };
   }
 
-  async sweepCandidates(p: Partition, before: string, startKey: string | undefined): Promise<ScanPage<{ ids: string[] }>> {
+  async sweepCandidates(
+    p: Partition,
+    before: string,
+    startKey: string | undefined,
+  ): Promise<ScanPage<{ ids: string[] }>> {
     const page = this.page(p, startKey);
-    const ids = page.items.filter((item) => item.data_encoding !== 'tombstone' && item.synced_at < before).map((item) => item.sk);
+    const ids = page.items
+      .filter((item) => item.data_encoding !== 'tombstone' && item.synced_at < before)
+      .map((item) => item.sk);
     return { result: { ids }, nextKey: page.nextKey };
   }
 
-  async tombstone(p: Partition, ids: readonly string[], before: string, tombstone: { at: string; expiresAt: number }): Promise<number> {
+  async tombstone(
+    p: Partition,
+    ids: readonly string[],
+    before: string,
+    tombstone: { at: string; expiresAt: number },
+  ): Promise<number> {
     let swept = 0;
     for (const id of ids) {
       const stored = this.partitions.get(partitionKey(p))?.get(id);
       if (!stored || stored.data_encoding === 'tombstone' || stored.synced_at >= before) continue;
       const { data: _data, data_gzip: _gzip, data_bytes: _bytes, ...rest } = stored;
-      this.put({ ...rest, data_encoding: 'tombstone', remote_deleted_at: tombstone.at, swept_at: tombstone.at, expires_at: tombstone.expiresAt, data_hash: 'swept' });
+      this.put({
+        ...rest,
+        data_encoding: 'tombstone',
+        remote_deleted_at: tombstone.at,
+        swept_at: tombstone.at,
+        expires_at: tombstone.expiresAt,
+        data_hash: 'swept',
+      });
       swept++;
     }
     return swept;
@@ -78,7 +119,10 @@ export class MemoryRecordStore implements RecordStore {
 
   async purge(p: Partition, startKey: string | undefined): Promise<ScanPage<{ deleted: number }>> {
     const page = this.page(p, startKey);
-    await this.remove(p, page.items.map((item) => item.sk));
+    await this.remove(
+      p,
+      page.items.map((item) => item.sk),
+    );
     return { result: { deleted: page.items.length }, nextKey: page.nextKey };
   }
 
@@ -114,7 +158,10 @@ export class MemoryStateStore implements StateStore, IntegrationStatus {
     this.calls.push('resourceState');
     const walk = this.walks.get(`${integrationId}#${resource}`);
     // A copy, as a read from a table would be.
-    return { deltaCursor: this.cursors.get(`${integrationId}#${resource}`)?.deltaCursor, walk: walk ? structuredClone(walk) : undefined };
+    return {
+      deltaCursor: this.cursors.get(`${integrationId}#${resource}`)?.deltaCursor,
+      walk: walk ? structuredClone(walk) : undefined,
+    };
   }
 
   async integrationState(integrationId: string): Promise<IntegrationState | undefined> {
@@ -157,7 +204,11 @@ export class MemoryStateStore implements StateStore, IntegrationStatus {
     return this.runs.has(`${integrationId}#${resource}#${runId}`);
   }
 
-  async recordFailure(integrationId: string, resource: string, failure: { at: string; code: string | null; message: string }): Promise<void> {
+  async recordFailure(
+    integrationId: string,
+    resource: string,
+    failure: { at: string; code: string | null; message: string },
+  ): Promise<void> {
     this.calls.push('recordFailure');
     const cursor = this.cursor(`${integrationId}#${resource}`);
     cursor.lastError = failure;
@@ -167,7 +218,12 @@ export class MemoryStateStore implements StateStore, IntegrationStatus {
   async blockIntegration(integrationId: string, block: { code: string; until: string; at: string }): Promise<void> {
     this.calls.push('blockIntegration');
     const current = this.integrations.get(integrationId);
-    this.integrations.set(integrationId, { deletedAt: undefined, purge: undefined, ...current, block: { by: 'kombo', ...block } });
+    this.integrations.set(integrationId, {
+      deletedAt: undefined,
+      purge: undefined,
+      ...current,
+      block: { by: 'kombo', ...block },
+    });
   }
 
   async savePurgeProgress(integrationId: string, progress: PurgeProgress): Promise<void> {
@@ -195,7 +251,12 @@ export class MemoryStateStore implements StateStore, IntegrationStatus {
   async finishPurge(integrationId: string, at: string): Promise<void> {
     this.calls.push('finishPurge');
     const current = this.integrations.get(integrationId);
-    this.integrations.set(integrationId, { block: undefined, purge: undefined, deletedAt: current?.deletedAt ?? at, purgedAt: at });
+    this.integrations.set(integrationId, {
+      block: undefined,
+      purge: undefined,
+      deletedAt: current?.deletedAt ?? at,
+      purgedAt: at,
+    });
   }
 
   /** As the webhook does on `integration-deleted`. */
@@ -222,7 +283,12 @@ export type ScriptedAnswer = Page | Error;
  * A Kombo page source from a function of (query, cursor): pages chain by their `next` cursor, as
  * the real client's do. Every request is recorded.
  */
-export function scriptedKombo(answer: (query: Parameters<PageSource['pages']>[0], cursor: string | undefined) => ScriptedAnswer | Promise<ScriptedAnswer>) {
+export function scriptedKombo(
+  answer: (
+    query: Parameters<PageSource['pages']>[0],
+    cursor: string | undefined,
+  ) => ScriptedAnswer | Promise<ScriptedAnswer>,
+) {
   const requests: { query: Parameters<PageSource['pages']>[0]; cursor: string | undefined }[] = [];
   const source: PageSource = {
     async *pages(query, options) {

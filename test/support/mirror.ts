@@ -6,7 +6,12 @@ export function expectedMirror(kombo: FakeKombo, integrationId: string, resource
     .records(integrationId, resource, { includeDeleted: true })
     .map((record) =>
       record.remote_deleted_at
-        ? { id: record.id, data_encoding: 'tombstone', remote_deleted_at: new Date(record.remote_deleted_at).toISOString(), data: undefined }
+        ? {
+            id: record.id,
+            data_encoding: 'tombstone',
+            remote_deleted_at: new Date(record.remote_deleted_at).toISOString(),
+            data: undefined,
+          }
         : { id: record.id, data_encoding: 'map', remote_deleted_at: null, data: record },
     )
     .sort((a, b) => a.id.localeCompare(b.id));
@@ -14,6 +19,11 @@ export function expectedMirror(kombo: FakeKombo, integrationId: string, resource
 
 export function mirrorOf(items: Record<string, unknown>[]) {
   return items
-    .map((item) => ({ id: item.id, data_encoding: item.data_encoding, remote_deleted_at: item.remote_deleted_at, data: item.data }))
+    .map((item) => ({
+      id: item.id,
+      data_encoding: item.data_encoding,
+      remote_deleted_at: item.remote_deleted_at,
+      data: item.data,
+    }))
     .sort((a, b) => String(a.id).localeCompare(String(b.id)));
 }

@@ -1,7 +1,7 @@
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { settingsFromContext } from '../../lib/app-context';
 import { KomboSyncStack } from '../../lib/kombo-sync-stack';
 import { addSecurityChecks } from '../../lib/security-checks';
@@ -17,9 +17,12 @@ export interface SynthOptions {
  * The context `cdk.json` gives `cdk synth` (feature flags included). `new App()` does not read
  * cdk.json, so without this the tests would check a template other than the one that deploys.
  */
-const cdkJsonContext = (
-  JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../cdk.json'), 'utf8')) as { context?: Record<string, unknown> }
-).context ?? {};
+const cdkJsonContext =
+  (
+    JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../cdk.json'), 'utf8')) as {
+      context?: Record<string, unknown>;
+    }
+  ).context ?? {};
 
 /** Builds the app the way bin/kombo-sync.ts does under `cdk synth`, cdk-nag included. */
 export function synthApp(options: SynthOptions = {}) {

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -15,14 +15,21 @@ function sourceFiles(folder: string): string[] {
 function importsOf(file: string): string[] {
   const text = readFileSync(path.join(root, file), 'utf8');
   const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((match) => match[1] as string);
-  return specifiers.map((specifier) => (specifier.startsWith('.') ? path.join(path.dirname(file), specifier) : specifier));
+  return specifiers.map((specifier) =>
+    specifier.startsWith('.') ? path.join(path.dirname(file), specifier) : specifier,
+  );
 }
 
 describe('dependency direction', () => {
   it('nothing under lambdas/core imports an AWS SDK, Powertools, middy, Lambda types or an adapter', () => {
     const offending = sourceFiles('lambdas/core').flatMap((file) =>
       importsOf(file)
-        .filter((target) => /^(@aws-sdk\/|@aws-lambda-powertools\/|@middy\/|aws-lambda$|aws-cdk-lib)/.test(target) || target.startsWith('lambdas/adapters') || /^lambdas\/(webhook|worker|full-sync)\//.test(target))
+        .filter(
+          (target) =>
+            /^(@aws-sdk\/|@aws-lambda-powertools\/|@middy\/|aws-lambda$|aws-cdk-lib)/.test(target) ||
+            target.startsWith('lambdas/adapters') ||
+            /^lambdas\/(webhook|worker|full-sync)\//.test(target),
+        )
         .map((target) => `${file} imports ${target}`),
     );
     expect(offending).toEqual([]);
@@ -50,7 +57,11 @@ describe('dependency direction', () => {
   it('the ports live in one folder', () => {
     const declaresPort = sourceFiles('lambdas/core')
       .filter((file) => !file.startsWith('lambdas/core/ports/'))
-      .filter((file) => /export interface (\w+(Store|Queue|PageSource|Registry)|Telemetry)\b/.test(readFileSync(path.join(root, file), 'utf8')));
+      .filter((file) =>
+        /export interface (\w+(Store|Queue|PageSource|Registry)|Telemetry)\b/.test(
+          readFileSync(path.join(root, file), 'utf8'),
+        ),
+      );
     expect(declaresPort).toEqual([]);
   });
 });

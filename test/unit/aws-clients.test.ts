@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DYNAMODB_MAX_ATTEMPTS, awsClients } from '../../lambdas/adapters/aws-clients';
+import { awsClients, DYNAMODB_MAX_ATTEMPTS } from '../../lambdas/adapters/aws-clients';
 
 describe('the AWS clients every function builds', () => {
   it('DynamoDB: adaptive retries, 8 attempts, undefined values dropped', async () => {
@@ -15,7 +15,11 @@ describe('the AWS clients every function builds', () => {
   });
 
   it('local endpoints and fewer attempts when asked', async () => {
-    const { dynamo, sqs } = awsClients({ region: 'us-east-1', endpoints: { dynamodb: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:2' }, dynamoMaxAttempts: 2 });
+    const { dynamo, sqs } = awsClients({
+      region: 'us-east-1',
+      endpoints: { dynamodb: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:2' },
+      dynamoMaxAttempts: 2,
+    });
     expect(await dynamo.config.maxAttempts()).toBe(2);
     expect((await dynamo.config.endpoint?.())?.port).toBe(1);
     expect((await sqs.config.endpoint?.())?.port).toBe(2);

@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { processBatch } from '../../lambdas/core/sync/batch';
-import type { JobResult, RunnableJob } from '../../lambdas/core/sync/outcomes';
-import { jobResource } from '../../lambdas/core/sync/job';
-import { RecordingTelemetry } from '../support/recording-telemetry';
 import type { QueueMessage } from '../../lambdas/core/ports';
+import { processBatch } from '../../lambdas/core/sync/batch';
+import { jobResource } from '../../lambdas/core/sync/job';
+import type { JobResult, RunnableJob } from '../../lambdas/core/sync/outcomes';
+import { RecordingTelemetry } from '../support/recording-telemetry';
 
 const deadline = { remainingMs: () => 300_000 };
 const delta = (integrationId: string, resource: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ v: 1, kind: 'delta', integrationId, resource, ...extra });
 let sequence = 0;
-const message = (body: string, groupId: string, sentAt = 1_000): QueueMessage => ({ messageId: `m${++sequence}`, body, groupId, sentAt });
+const message = (body: string, groupId: string, sentAt = 1_000): QueueMessage => ({
+  messageId: `m${++sequence}`,
+  body,
+  groupId,
+  sentAt,
+});
 
 function harness(failFor: (job: RunnableJob) => boolean = () => false) {
   const runs: RunnableJob[] = [];
@@ -26,7 +31,12 @@ function harness(failFor: (job: RunnableJob) => boolean = () => false) {
     },
     telemetry,
   };
-  return { runs, deadLettered, telemetry, process: (messages: QueueMessage[]) => processBatch(messages, deadline, deps) };
+  return {
+    runs,
+    deadLettered,
+    telemetry,
+    process: (messages: QueueMessage[]) => processBatch(messages, deadline, deps),
+  };
 }
 
 describe('processBatch', () => {
@@ -39,18 +49,26 @@ describe('processBatch', () => {
       message(delta('p1', 'hris/employees', { requestedAt: 2_000 }), group, 9_000),
     ]);
     expect(result.failedMessageIds).toEqual([]);
-    expect(runs).toEqual([{ job: { v: 1, kind: 'delta', integrationId: 'p1', resource: 'hris/employees' }, requestedAt: 3_000 }]);
+    expect(runs).toEqual([
+      { job: { v: 1, kind: 'delta', integrationId: 'p1', resource: 'hris/employees' }, requestedAt: 3_000 },
+    ]);
   });
 
   it('runs each group separately', async () => {
     const { runs, process } = harness();
-    await process([message(delta('p1', 'hris/employees'), 'p1#hris/employees'), message(delta('p1', 'hris/absences'), 'p1#hris/absences')]);
+    await process([
+      message(delta('p1', 'hris/employees'), 'p1#hris/employees'),
+      message(delta('p1', 'hris/absences'), 'p1#hris/absences'),
+    ]);
     expect(runs.map((r) => jobResource(r.job)).sort()).toEqual(['hris/absences', 'hris/employees']);
   });
 
   it('fails every message of a group whose job fails, and no other, and counts the failed job', async () => {
     const { process, telemetry } = harness((job) => jobResource(job.job) === 'hris/absences');
-    const failing = [message(delta('p1', 'hris/absences'), 'p1#hris/absences'), message(delta('p1', 'hris/absences'), 'p1#hris/absences')];
+    const failing = [
+      message(delta('p1', 'hris/absences'), 'p1#hris/absences'),
+      message(delta('p1', 'hris/absences'), 'p1#hris/absences'),
+    ];
     const fine = message(delta('p1', 'hris/employees'), 'p1#hris/employees');
     const result = await process([failing[0]!, fine, failing[1]!]);
     expect(result.failedMessageIds.sort()).toEqual(failing.map((m) => m.messageId).sort());
@@ -74,7 +92,7 @@ describe('processBatch', () => {
       'body is not JSON',
       expect.stringMatching(/^not a sync job: v:/),
       expect.stringMatching(/^not a sync job: resource: resource is not in the catalogue/),
-      'message group p1#hris/employees does not match the job\'s integration and resource',
+      "message group p1#hris/employees does not match the job's integration and resource",
     ]);
     expect(runs).toHaveLength(1);
     expect(telemetry.counted('JobsDeadLettered')).toBe(4);
@@ -82,7 +100,11 @@ describe('processBatch', () => {
 
   it('retries an invalid message, and what follows it in its group, when the dead-letter queue is unreachable', async () => {
     const group = 'p1#hris/employees';
-    const messages = [message(delta('p1', 'hris/employees'), group), message('garbage', group), message(delta('p1', 'hris/employees'), group)];
+    const messages = [
+      message(delta('p1', 'hris/employees'), group),
+      message('garbage', group),
+      message(delta('p1', 'hris/employees'), group),
+    ];
     const result = await processBatch(messages, deadline, {
       run: async () => ({ outcome: 'completed', walks: 1, pages: 1 }),
       deadLetter: async () => {

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  RESOURCE_CATALOGUE,
-  resourcesForChangedModels,
-  resourcesOfCategory,
-} from '../../lambdas/core/kombo/catalogue';
+import { RESOURCE_CATALOGUE, resourcesForChangedModels, resourcesOfCategory } from '../../lambdas/core/kombo/catalogue';
 
 const all = new Set(RESOURCE_CATALOGUE.map((d) => d.resource));
 
@@ -17,8 +13,12 @@ describe('resource catalogue', () => {
   });
 
   it('covers the readable resources of ATS, HRIS and LMS', () => {
-    expect(resourcesOfCategory('ATS')).toEqual(expect.arrayContaining(['ats/applications', 'ats/candidates', 'ats/jobs', 'ats/users']));
-    expect(resourcesOfCategory('HRIS')).toEqual(expect.arrayContaining(['hris/employees', 'hris/employments', 'hris/groups']));
+    expect(resourcesOfCategory('ATS')).toEqual(
+      expect.arrayContaining(['ats/applications', 'ats/candidates', 'ats/jobs', 'ats/users']),
+    );
+    expect(resourcesOfCategory('HRIS')).toEqual(
+      expect.arrayContaining(['hris/employees', 'hris/employments', 'hris/groups']),
+    );
     expect(resourcesOfCategory('LMS')).toEqual(['lms/users', 'lms/courses', 'lms/course-progressions', 'lms/skills']);
   });
 });
@@ -33,7 +33,10 @@ describe('changed models → resources', () => {
   it('maps join tables to the endpoints that embed them', () => {
     expect(resourcesForChangedModels('HRIS', ['hris_join_employees_teams'], all).resources).toEqual(['hris/employees']);
     expect(resourcesForChangedModels('LMS', ['lms_course_revisions'], all).resources).toEqual(['lms/courses']);
-    expect(resourcesForChangedModels('HRIS', ['hris_teams'], all).resources).toEqual(['hris/groups', 'hris/staffing-entities']);
+    expect(resourcesForChangedModels('HRIS', ['hris_teams'], all).resources).toEqual([
+      'hris/groups',
+      'hris/staffing-entities',
+    ]);
   });
 
   it('returns each resource once however many of its models changed', () => {

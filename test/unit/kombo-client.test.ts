@@ -33,7 +33,18 @@ function scriptedFetch(replies: Reply[]) {
 }
 
 const page = (ids: string[], next: string | null) => ({
-  body: { status: 'success', data: { next, results: ids.map((id) => ({ id, changed_at: '2026-11-01T00:00:00.000Z', remote_id: null, custom: { kept: true } })) } },
+  body: {
+    status: 'success',
+    data: {
+      next,
+      results: ids.map((id) => ({
+        id,
+        changed_at: '2026-11-01T00:00:00.000Z',
+        remote_id: null,
+        custom: { kept: true },
+      })),
+    },
+  },
 });
 const error = (status: number, code: string | null, headers: Record<string, string> = {}) => ({
   status,
@@ -42,7 +53,12 @@ const error = (status: number, code: string | null, headers: Record<string, stri
 });
 
 const plenty: Deadline = { remainingMs: () => 600_000 };
-const query = { integrationId: 'personio:p1', resource: 'hris/employees', updatedAfter: '2026-11-01T00:00:00.000Z', includeDeleted: true };
+const query = {
+  integrationId: 'personio:p1',
+  resource: 'hris/employees',
+  updatedAfter: '2026-11-01T00:00:00.000Z',
+  includeDeleted: true,
+};
 
 function client(replies: Reply[], options: Partial<KomboClientOptions> = {}) {
   const { fetchStub, requests } = scriptedFetch(replies);
@@ -60,7 +76,10 @@ function client(replies: Reply[], options: Partial<KomboClientOptions> = {}) {
   return { kombo, requests, sleeps };
 }
 
-async function collect(kombo: KomboClient, options: { startCursor?: string; maxPages?: number; deadline?: Deadline } = {}) {
+async function collect(
+  kombo: KomboClient,
+  options: { startCursor?: string; maxPages?: number; deadline?: Deadline } = {},
+) {
   const pages = [];
   for await (const p of kombo.pages(query, { deadline: plenty, ...options })) pages.push(p);
   return pages;
@@ -72,7 +91,11 @@ describe('KomboClient pagination', () => {
     const pages = await collect(kombo);
     expect(pages.map((p) => p.records.map((r) => r.id))).toEqual([['a', 'b'], ['c'], []]);
     expect(pages.map((p) => p.cursor)).toEqual([undefined, 'c1', 'c2']);
-    expect(requests.map((r) => r.url.pathname)).toEqual(['/v1/hris/employees', '/v1/hris/employees', '/v1/hris/employees']);
+    expect(requests.map((r) => r.url.pathname)).toEqual([
+      '/v1/hris/employees',
+      '/v1/hris/employees',
+      '/v1/hris/employees',
+    ]);
     for (const request of requests) {
       expect(request.url.searchParams.get('page_size')).toBe('250');
       expect(request.url.searchParams.get('updated_after')).toBe('2026-11-01T00:00:00.000Z');
@@ -85,7 +108,12 @@ describe('KomboClient pagination', () => {
   it('keeps every field of a record verbatim', async () => {
     const { kombo } = client([page(['a'], null)]);
     const [first] = await collect(kombo);
-    expect(first?.records[0]).toEqual({ id: 'a', changed_at: '2026-11-01T00:00:00.000Z', remote_id: null, custom: { kept: true } });
+    expect(first?.records[0]).toEqual({
+      id: 'a',
+      changed_at: '2026-11-01T00:00:00.000Z',
+      remote_id: null,
+      custom: { kept: true },
+    });
   });
 
   it('starts from a checkpointed cursor', async () => {
@@ -107,7 +135,10 @@ describe('KomboClient pagination', () => {
 
 describe('KomboClient retries', () => {
   it('waits for ratelimit-reset on 429 and retries', async () => {
-    const { kombo, sleeps, requests } = client([error(429, 'PLATFORM.RATE_LIMIT_EXCEEDED', { 'ratelimit-reset': '7' }), page(['a'], null)]);
+    const { kombo, sleeps, requests } = client([
+      error(429, 'PLATFORM.RATE_LIMIT_EXCEEDED', { 'ratelimit-reset': '7' }),
+      page(['a'], null),
+    ]);
     const pages = await collect(kombo);
     expect(pages).toHaveLength(1);
     expect(requests).toHaveLength(2);
@@ -121,15 +152,21 @@ describe('KomboClient retries', () => {
   });
 
   it('backs off exponentially with jitter on 5xx and network errors, within a bounded number of retries', async () => {
-    const { kombo, sleeps } = client([error(503, null), 'network-error', error(500, 'PLATFORM.UNKNOWN_ERROR'), page(['a'], null)], {
-      baseBackoffMs: 1_000,
-    });
+    const { kombo, sleeps } = client(
+      [error(503, null), 'network-error', error(500, 'PLATFORM.UNKNOWN_ERROR'), page(['a'], null)],
+      {
+        baseBackoffMs: 1_000,
+      },
+    );
     await collect(kombo);
     expect(sleeps).toEqual([500, 1_000, 2_000]);
   });
 
   it('gives up after maxRetries with a retry-later error', async () => {
-    const { kombo, requests } = client(Array.from({ length: 10 }, () => error(502, null)), { maxRetries: 3 });
+    const { kombo, requests } = client(
+      Array.from({ length: 10 }, () => error(502, null)),
+      { maxRetries: 3 },
+    );
     await expect(collect(kombo)).rejects.toThrow(KomboUnavailableError);
     expect(requests).toHaveLength(4);
   });

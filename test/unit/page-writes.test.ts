@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENGINE_SETTINGS } from '../../lambdas/core/sync/settings';
-import { INTEGRATION, RESOURCE, deltaJob, employee, engineHarness, pagedRecords } from '../support/engine-harness';
+import { deltaJob, employee, engineHarness, INTEGRATION, pagedRecords, RESOURCE } from '../support/engine-harness';
 import { scriptedKombo } from '../support/memory-stores';
 
 const partition = { integrationId: INTEGRATION, resource: RESOURCE };
@@ -10,7 +10,10 @@ describe('a record DynamoDB refuses', () => {
     const records = [employee(1), employee(2, undefined, { custom: { mystery: 1 } }), employee(3)];
     const h = engineHarness(scriptedKombo(() => ({ records, next: null })).source);
     // A refusal no rule foresaw: DynamoDB refuses this record as a map.
-    h.records.intercept = (item) => (item.id === 'emp-0002' && item.data_encoding === 'map' ? { outcome: 'rejected', reason: 'One or more parameter values were invalid' } : undefined);
+    h.records.intercept = (item) =>
+      item.id === 'emp-0002' && item.data_encoding === 'map'
+        ? { outcome: 'rejected', reason: 'One or more parameter values were invalid' }
+        : undefined;
     expect(await h.run(deltaJob())).toMatchObject({ outcome: 'completed' });
     expect(h.records.items(partition).map((item) => [item.id, item.data_encoding])).toEqual([
       ['emp-0001', 'map'],
@@ -18,7 +21,10 @@ describe('a record DynamoDB refuses', () => {
       ['emp-0003', 'map'],
     ]);
     expect(h.telemetry.counted('RecordsRejected')).toBe(1);
-    expect(h.telemetry.lines.find((line) => line.message.startsWith('DynamoDB refused'))?.fields).toMatchObject({ id: 'emp-0002', storedAs: 'gzip' });
+    expect(h.telemetry.lines.find((line) => line.message.startsWith('DynamoDB refused'))?.fields).toMatchObject({
+      id: 'emp-0002',
+      storedAs: 'gzip',
+    });
     expect(JSON.stringify(h.telemetry.lines)).not.toContain('mystery');
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toRecordItem } from '../../lambdas/core/sync/record-item';
-import { INTEGRATION, employee, engineHarness } from '../support/engine-harness';
+import { employee, engineHarness, INTEGRATION } from '../support/engine-harness';
 import { scriptedKombo } from '../support/memory-stores';
 
 const purgeJob = { v: 1 as const, kind: 'purge' as const, integrationId: INTEGRATION };
@@ -9,7 +9,8 @@ const now = new Date('2026-11-27T00:00:00.000Z');
 function purgeHarness() {
   const h = engineHarness(scriptedKombo(() => new Error('a purge asks Kombo nothing')).source);
   for (const resource of ['hris/employees', 'hris/absences']) {
-    for (let n = 0; n < 7; n++) h.records.put(toRecordItem(INTEGRATION, resource, employee(n), { now, tombstoneTtlSeconds: 86_400 }));
+    for (let n = 0; n < 7; n++)
+      h.records.put(toRecordItem(INTEGRATION, resource, employee(n), { now, tombstoneTtlSeconds: 86_400 }));
   }
   h.state.cursors.set(`${INTEGRATION}#hris/employees`, { failures: 0, deltaCursor: now.toISOString() });
   return h;
@@ -28,7 +29,10 @@ describe('the purge of a deleted integration', () => {
     expect(await h.run(purgeJob)).toMatchObject({ outcome: 'completed' });
     expect([...h.records.partitions.values()].every((partition) => partition.size === 0)).toBe(true);
     expect(h.state.cursors.size).toBe(0);
-    expect(h.state.integrations.get(INTEGRATION)).toMatchObject({ deletedAt: now.toISOString(), purgedAt: expect.any(String) });
+    expect(h.state.integrations.get(INTEGRATION)).toMatchObject({
+      deletedAt: now.toISOString(),
+      purgedAt: expect.any(String),
+    });
   });
 
   it('continues in chunks when time runs short, from where it got to', async () => {
@@ -50,7 +54,8 @@ describe('the purge of a deleted integration', () => {
     h.records.purge = async (partition, startKey) => {
       const page = await purge(partition, startKey);
       // A late writer puts a record back after every page of employees.
-      if (partition.resource === 'hris/employees' && late++ < 100) h.records.put(toRecordItem(INTEGRATION, 'hris/employees', employee(99), { now, tombstoneTtlSeconds: 86_400 }));
+      if (partition.resource === 'hris/employees' && late++ < 100)
+        h.records.put(toRecordItem(INTEGRATION, 'hris/employees', employee(99), { now, tombstoneTtlSeconds: 86_400 }));
       return page;
     };
     const result = await h.run(purgeJob);

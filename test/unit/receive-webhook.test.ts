@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_WEBHOOK_BODY_BYTES, receiveWebhook, type WebhookRequest } from '../../lambdas/core/ingest/receive-webhook';
 import { RESOURCE_CATALOGUE } from '../../lambdas/core/kombo/catalogue';
+import { EnqueueError, type JobQueue } from '../../lambdas/core/ports';
 import type { QueuedJob } from '../../lambdas/core/sync/job';
 import { jobResource } from '../../lambdas/core/sync/job';
 import { RecordingTelemetry } from '../support/recording-telemetry';
 import { dataChangedBody, kombosSignature } from '../support/webhook-events';
-import { EnqueueError, type JobQueue } from '../../lambdas/core/ports';
 
 const SECRET = 'whsec_unit';
 const ALL = new Set(RESOURCE_CATALOGUE.map((d) => d.resource));
@@ -63,12 +63,29 @@ function setup(options: { resources?: ReadonlySet<string>; secrets?: string[] } 
 describe('receiveWebhook', () => {
   it('enqueues one delta job per affected configured resource, grouped by integration and resource', async () => {
     const { send, signed, queue } = setup();
-    const body = dataChangedBody({ eventId: 'evt_42', integrationId: 'greenhouse:abc', category: 'ATS', models: ['ats_jobs', 'ats_offers'] });
+    const body = dataChangedBody({
+      eventId: 'evt_42',
+      integrationId: 'greenhouse:abc',
+      category: 'ATS',
+      models: ['ats_jobs', 'ats_offers'],
+    });
     const response = await send(signed(body));
     expect(response.statusCode).toBe(200);
-    expect(queue.sent.map((q) => jobResource(q.job))).toEqual(['ats/applications', 'ats/candidates', 'ats/interviews', 'ats/jobs', 'ats/offers']);
+    expect(queue.sent.map((q) => jobResource(q.job))).toEqual([
+      'ats/applications',
+      'ats/candidates',
+      'ats/interviews',
+      'ats/jobs',
+      'ats/offers',
+    ]);
     expect(queue.sent[0]).toEqual({
-      job: { v: 1, kind: 'delta', integrationId: 'greenhouse:abc', resource: 'ats/applications', cause: { eventId: 'evt_42' } },
+      job: {
+        v: 1,
+        kind: 'delta',
+        integrationId: 'greenhouse:abc',
+        resource: 'ats/applications',
+        cause: { eventId: 'evt_42' },
+      },
       groupId: 'greenhouse:abc#ats/applications',
       deduplicationId: 'evt_42#ats/applications',
     });
@@ -108,7 +125,11 @@ describe('receiveWebhook', () => {
     const { send, signed, queue } = setup({ secrets: ['whsec_new', SECRET] });
     const response = await send(signed(dataChangedBody({ models: ['hris_locations'] })));
     expect(response.statusCode).toBe(200);
-    expect(queue.sent.map((q) => jobResource(q.job))).toEqual(['hris/employees', 'hris/locations', 'hris/staffing-entities']);
+    expect(queue.sent.map((q) => jobResource(q.job))).toEqual([
+      'hris/employees',
+      'hris/locations',
+      'hris/staffing-entities',
+    ]);
   });
 
   it('answers 400 naming the problem for a signed body that is not JSON or not a Kombo event', async () => {
@@ -117,7 +138,9 @@ describe('receiveWebhook', () => {
     const notKombo = await send(signed(JSON.stringify({ hello: 'world' })));
     expect(notKombo.statusCode).toBe(400);
     expect(notKombo.body.error).toMatch(/^not a Kombo webhook event: id: .*type: .*data: /);
-    const badData = await send(signed(JSON.stringify({ id: 'e', type: 'data-changed', data: { integration_id: 'x', changed_models: 'all' } })));
+    const badData = await send(
+      signed(JSON.stringify({ id: 'e', type: 'data-changed', data: { integration_id: 'x', changed_models: 'all' } })),
+    );
     expect(badData.statusCode).toBe(400);
     expect(badData.body.error).toContain('data.changed_models');
     expect(queue.sent).toEqual([]);
@@ -137,7 +160,9 @@ describe('receiveWebhook', () => {
     expect(response.body).toMatchObject({ status: 'ignored' });
     expect(queue.sent).toEqual([]);
     expect(telemetry.counted('WebhookIgnored')).toBe(1);
-    expect(telemetry.lines.some((l) => l.fields.eventType === 'sync-finished' && l.fields.eventId === 'evt_9')).toBe(true);
+    expect(telemetry.lines.some((l) => l.fields.eventType === 'sync-finished' && l.fields.eventId === 'evt_9')).toBe(
+      true,
+    );
   });
 
   it('fetches every configured resource of the category for an unknown model name, and says so', async () => {
@@ -152,8 +177,16 @@ describe('receiveWebhook', () => {
   it('is lenient on fields Kombo may add', async () => {
     const { send, signed, queue } = setup();
     const body = JSON.stringify({
-      id: 'evt_x', type: 'data-changed', new_top_level: true,
-      data: { integration_id: 'i', integration_tool: 't', integration_category: 'ATS', changed_models: [{ name: 'ats_tags', extra: 1 }], added: {} },
+      id: 'evt_x',
+      type: 'data-changed',
+      new_top_level: true,
+      data: {
+        integration_id: 'i',
+        integration_tool: 't',
+        integration_category: 'ATS',
+        changed_models: [{ name: 'ats_tags', extra: 1 }],
+        added: {},
+      },
     });
     expect((await send(signed(body))).statusCode).toBe(200);
     expect(queue.sent.map((q) => jobResource(q.job))).toEqual(['ats/applications', 'ats/candidates', 'ats/tags']);
@@ -165,7 +198,11 @@ describe('receiveWebhook', () => {
     const response = await send(signed(dataChangedBody({ models: ['hris_employees'] })));
     expect(response.statusCode).toBe(500);
     expect(telemetry.counted('EnqueueFailed')).toBe(1);
-    expect(telemetry.lines.find((l) => l.level === 'error')?.fields).toMatchObject({ eventId: 'evt_test_1', integrationId: 'personio:test123', failedJobs: 2 });
+    expect(telemetry.lines.find((l) => l.level === 'error')?.fields).toMatchObject({
+      eventId: 'evt_test_1',
+      integrationId: 'personio:test123',
+      failedJobs: 2,
+    });
   });
 
   it('answers 500 when the webhook secret cannot be read', async () => {
@@ -199,7 +236,9 @@ describe('receiveWebhook', () => {
       { method: 'register', input: { id: 'personio:new', tool: 'personio', category: 'HRIS', at: NOW.toISOString() } },
     ]);
     registry.failWith = new Error('DynamoDB throttled');
-    const response = await send(signed(dataChangedBody({ eventId: 'evt_2', integrationId: 'personio:new', models: ['hris_employments'] })));
+    const response = await send(
+      signed(dataChangedBody({ eventId: 'evt_2', integrationId: 'personio:new', models: ['hris_employments'] })),
+    );
     expect(response.statusCode).toBe(200);
     expect(queue.sent).toHaveLength(4);
     expect(telemetry.counted('RegistryWriteFailed')).toBe(1);
@@ -211,14 +250,37 @@ describe('lifecycle webhooks', () => {
   const endUser = { organization_name: 'Acme', creator_email: 'ops@acme.test', origin_id: 'acme-42' };
 
   it('integration-created: registers with the origin id and enqueues a full backfill of configured resources', async () => {
-    const { send, signed, registry, queue } = setup({ resources: new Set(['ats/jobs', 'ats/candidates', 'hris/employees']) });
-    const response = await send(signed(lifecycle('integration-created', { id: 'greenhouse:g9', tool: 'greenhouse', category: 'ATS', end_user: endUser })));
-    expect(response).toEqual({ statusCode: 200, body: { status: 'accepted', jobs: 2, resources: ['ats/candidates', 'ats/jobs'] } });
+    const { send, signed, registry, queue } = setup({
+      resources: new Set(['ats/jobs', 'ats/candidates', 'hris/employees']),
+    });
+    const response = await send(
+      signed(
+        lifecycle('integration-created', {
+          id: 'greenhouse:g9',
+          tool: 'greenhouse',
+          category: 'ATS',
+          end_user: endUser,
+        }),
+      ),
+    );
+    expect(response).toEqual({
+      statusCode: 200,
+      body: { status: 'accepted', jobs: 2, resources: ['ats/candidates', 'ats/jobs'] },
+    });
     expect(registry.calls).toEqual([
-      { method: 'register', input: { id: 'greenhouse:g9', tool: 'greenhouse', category: 'ATS', originId: 'acme-42', at: NOW.toISOString() } },
+      {
+        method: 'register',
+        input: { id: 'greenhouse:g9', tool: 'greenhouse', category: 'ATS', originId: 'acme-42', at: NOW.toISOString() },
+      },
     ]);
     expect(queue.sent[0]).toEqual({
-      job: { v: 1, kind: 'full', integrationId: 'greenhouse:g9', resource: 'ats/candidates', runId: 'created-evt_integration-created' },
+      job: {
+        v: 1,
+        kind: 'full',
+        integrationId: 'greenhouse:g9',
+        resource: 'ats/candidates',
+        runId: 'created-evt_integration-created',
+      },
       groupId: 'greenhouse:g9#ats/candidates',
       deduplicationId: 'full#greenhouse:g9#created-evt_integration-created#ats/candidates',
     });
@@ -226,34 +288,87 @@ describe('lifecycle webhooks', () => {
 
   it('integration-state-changed to ACTIVE: catches up with a full walk of every configured resource', async () => {
     const { send, signed, queue } = setup({ resources: new Set(['hris/employees', 'hris/absences', 'ats/jobs']) });
-    const data = { integration_id: 'personio:p', integration_tool: 'personio', integration_category: 'HRIS', state: 'ACTIVE', end_user: null };
+    const data = {
+      integration_id: 'personio:p',
+      integration_tool: 'personio',
+      integration_category: 'HRIS',
+      state: 'ACTIVE',
+      end_user: null,
+    };
     const response = await send(signed(lifecycle('integration-state-changed', data)));
     expect(response.body).toMatchObject({ status: 'accepted', state: 'ACTIVE', jobs: 2 });
     expect(queue.sent.map((q) => q.job)).toEqual([
-      { v: 1, kind: 'full', integrationId: 'personio:p', resource: 'hris/employees', runId: 'state-evt_integration-state-changed' },
-      { v: 1, kind: 'full', integrationId: 'personio:p', resource: 'hris/absences', runId: 'state-evt_integration-state-changed' },
+      {
+        v: 1,
+        kind: 'full',
+        integrationId: 'personio:p',
+        resource: 'hris/employees',
+        runId: 'state-evt_integration-state-changed',
+      },
+      {
+        v: 1,
+        kind: 'full',
+        integrationId: 'personio:p',
+        resource: 'hris/absences',
+        runId: 'state-evt_integration-state-changed',
+      },
     ]);
   });
 
   it('integration-state-changed: stores the state', async () => {
     const { send, signed, registry, queue } = setup();
-    const data = { integration_id: 'personio:p', integration_tool: 'personio', integration_category: 'HRIS', state: 'INACTIVE', end_user: endUser, qa_status: 'PASSED', updated_at: '2026-11-27T11:00:00Z' };
+    const data = {
+      integration_id: 'personio:p',
+      integration_tool: 'personio',
+      integration_category: 'HRIS',
+      state: 'INACTIVE',
+      end_user: endUser,
+      qa_status: 'PASSED',
+      updated_at: '2026-11-27T11:00:00Z',
+    };
     expect((await send(signed(lifecycle('integration-state-changed', data)))).statusCode).toBe(200);
     expect(registry.calls).toEqual([
-      { method: 'setState', input: { id: 'personio:p', tool: 'personio', category: 'HRIS', state: 'INACTIVE', originId: 'acme-42', at: NOW.toISOString() } },
+      {
+        method: 'setState',
+        input: {
+          id: 'personio:p',
+          tool: 'personio',
+          category: 'HRIS',
+          state: 'INACTIVE',
+          originId: 'acme-42',
+          at: NOW.toISOString(),
+        },
+      },
     ]);
     expect(queue.sent).toEqual([]);
   });
 
   it('integration-deleted: marks it deleted, then enqueues a purge in its own group', async () => {
     const { send, signed, registry, queue } = setup();
-    const response = await send(signed(lifecycle('integration-deleted', { id: 'personio:gone', tool: 'personio', category: 'HRIS', end_user: endUser, deleted_at: '2026-11-27T10:00:00Z' })));
+    const response = await send(
+      signed(
+        lifecycle('integration-deleted', {
+          id: 'personio:gone',
+          tool: 'personio',
+          category: 'HRIS',
+          end_user: endUser,
+          deleted_at: '2026-11-27T10:00:00Z',
+        }),
+      ),
+    );
     expect(response.statusCode).toBe(200);
     expect(registry.calls).toEqual([
-      { method: 'markDeleted', input: { id: 'personio:gone', tool: 'personio', category: 'HRIS', at: NOW.toISOString() } },
+      {
+        method: 'markDeleted',
+        input: { id: 'personio:gone', tool: 'personio', category: 'HRIS', at: NOW.toISOString() },
+      },
     ]);
     expect(queue.sent).toEqual([
-      { job: { v: 1, kind: 'purge', integrationId: 'personio:gone' }, groupId: 'personio:gone#purge', deduplicationId: 'purge#personio:gone#evt_integration-deleted' },
+      {
+        job: { v: 1, kind: 'purge', integrationId: 'personio:gone' },
+        groupId: 'personio:gone#purge',
+        deduplicationId: 'purge#personio:gone#evt_integration-deleted',
+      },
     ]);
   });
 

@@ -4,7 +4,8 @@ import { toRecordItem } from '../../lambdas/core/sync/record-item';
 import { employee } from '../support/engine-harness';
 
 const options = { now: new Date('2026-11-27T12:00:00.000Z'), tombstoneTtlSeconds: 86_400 };
-const item = (extra: Record<string, unknown>) => toRecordItem('personio:p1', 'hris/employees', employee(1, undefined, extra), options);
+const item = (extra: Record<string, unknown>) =>
+  toRecordItem('personio:p1', 'hris/employees', employee(1, undefined, extra), options);
 const nested = (depth: number, leaf: unknown): unknown => (depth === 0 ? leaf : { level: nested(depth - 1, leaf) });
 
 describe('toRecordItem: a record DynamoDB would refuse as a map is stored compressed, verbatim', () => {
@@ -23,7 +24,9 @@ describe('toRecordItem: a record DynamoDB would refuse as a map is stored compre
     it(name, () => {
       const stored = item(extra);
       expect(stored.data_encoding).toBe('gzip');
-      expect(JSON.parse(gunzipSync(stored.data_gzip as Uint8Array).toString('utf8'))).toEqual(employee(1, undefined, extra));
+      expect(JSON.parse(gunzipSync(stored.data_gzip as Uint8Array).toString('utf8'))).toEqual(
+        employee(1, undefined, extra),
+      );
     });
   }
 

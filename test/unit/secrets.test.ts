@@ -1,18 +1,22 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CachedSecrets, SECRET_CACHE_TTL_MS, SecretFormatError, parseSecretDocument } from '../../lambdas/core/secrets';
+import { CachedSecrets, parseSecretDocument, SECRET_CACHE_TTL_MS, SecretFormatError } from '../../lambdas/core/secrets';
 
 const doc = (value: Record<string, string>) => JSON.stringify(value);
 
 describe('the secret document', () => {
   it('yields current then previous webhook secret, and the API key', () => {
-    expect(parseSecretDocument(doc({ webhook_secret: 'a', previous_webhook_secret: 'b', kombo_api_key: 'k' }))).toEqual({
-      webhookSecrets: ['a', 'b'],
-      komboApiKey: 'k',
-    });
+    expect(parseSecretDocument(doc({ webhook_secret: 'a', previous_webhook_secret: 'b', kombo_api_key: 'k' }))).toEqual(
+      {
+        webhookSecrets: ['a', 'b'],
+        komboApiKey: 'k',
+      },
+    );
   });
 
   it('names what is wrong without echoing the value', () => {
-    expect(() => parseSecretDocument('plain-text-secret')).toThrow(new SecretFormatError('the secret value is not JSON'));
+    expect(() => parseSecretDocument('plain-text-secret')).toThrow(
+      new SecretFormatError('the secret value is not JSON'),
+    );
     expect(() => parseSecretDocument(doc({ kombo_api_key: 'k' }))).toThrow(/webhook_secret/);
     try {
       parseSecretDocument('plain-text-secret');
@@ -47,7 +51,10 @@ describe('CachedSecrets', () => {
   });
 
   it('retries the store after a failed read', async () => {
-    const load = vi.fn().mockRejectedValueOnce(new Error('throttled')).mockResolvedValue(doc({ webhook_secret: 's' }));
+    const load = vi
+      .fn()
+      .mockRejectedValueOnce(new Error('throttled'))
+      .mockResolvedValue(doc({ webhook_secret: 's' }));
     const secrets = new CachedSecrets(load);
     await expect(secrets.webhookSecrets()).rejects.toThrow('throttled');
     expect(await secrets.webhookSecrets()).toEqual(['s']);
@@ -63,6 +70,8 @@ describe('CachedSecrets', () => {
 
   it('fails clearly when there is neither a secret nor an override', async () => {
     await expect(new CachedSecrets(undefined).webhookSecrets()).rejects.toThrow(/SECRET_ARN/);
-    await expect(new CachedSecrets(async () => doc({ webhook_secret: 's' })).komboApiKey()).rejects.toThrow(/kombo_api_key/);
+    await expect(new CachedSecrets(async () => doc({ webhook_secret: 's' })).komboApiKey()).rejects.toThrow(
+      /kombo_api_key/,
+    );
   });
 });

@@ -3,7 +3,11 @@ import { computeSignature, isValidSignature } from '../../lambdas/core/ingest/si
 
 // Literal vectors: HMAC-SHA256, base64url without padding, computed once outside this code.
 const VECTORS = [
-  { body: '{"id":"evt_1","type":"data-changed"}', secret: 'whsec_test_1', signature: 'DmpUOBQLhcKAC7f3wiKXl5kMPh6SprOqMhJs-qBJ6t0' },
+  {
+    body: '{"id":"evt_1","type":"data-changed"}',
+    secret: 'whsec_test_1',
+    signature: 'DmpUOBQLhcKAC7f3wiKXl5kMPh6SprOqMhJs-qBJ6t0',
+  },
   { body: 'hello', secret: 'k', signature: 'QG5LQ_hwlaqGymKZ0l6HWSH--hgPAgQ7spvsVoHAwtA' },
   { body: '', secret: 'secret', signature: '-eZuF5tnR65UEI-C-K3os8Jddv0wr95sOVgixTAZYWk' },
   { body: '{"a":"ü€"}', secret: 'rotated-secret-2', signature: 'ubCRHB3a7sbcJkHJoFa5uzfsv3ffluCOiVALQjYTcAs' },

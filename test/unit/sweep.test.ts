@@ -3,21 +3,33 @@ import { KomboPermanentError, KomboUnavailableError } from '../../lambdas/core/k
 import type { KomboRecord } from '../../lambdas/core/kombo/responses';
 import { toRecordItem } from '../../lambdas/core/sync/record-item';
 import { DEFAULT_ENGINE_SETTINGS } from '../../lambdas/core/sync/settings';
-import { INTEGRATION, RESOURCE, employee, engineHarness, fullJob } from '../support/engine-harness';
-import { scriptedKombo, type ScriptedAnswer } from '../support/memory-stores';
+import { employee, engineHarness, fullJob, INTEGRATION, RESOURCE } from '../support/engine-harness';
+import { type ScriptedAnswer, scriptedKombo } from '../support/memory-stores';
 
 const partition = { integrationId: INTEGRATION, resource: RESOURCE };
 const EARLIER = new Date('2026-11-20T00:00:00.000Z');
 
 /** A mirror holding `held` (synced a week ago), and a Kombo that lists `upstream`. */
-function sweepHarness(held: readonly KomboRecord[], upstream: readonly KomboRecord[], byIds?: (ids: readonly string[]) => ScriptedAnswer) {
+function sweepHarness(
+  held: readonly KomboRecord[],
+  upstream: readonly KomboRecord[],
+  byIds?: (ids: readonly string[]) => ScriptedAnswer,
+) {
   const kombo = scriptedKombo((query) => {
-    if (query.ids) return byIds ? byIds(query.ids) : { records: upstream.filter((record) => query.ids?.includes(record.id)), next: null };
+    if (query.ids)
+      return byIds
+        ? byIds(query.ids)
+        : { records: upstream.filter((record) => query.ids?.includes(record.id)), next: null };
     return { records: [...upstream], next: null };
   });
   const h = engineHarness(kombo.source);
-  for (const record of held) h.records.put(toRecordItem(INTEGRATION, RESOURCE, record, { now: EARLIER, tombstoneTtlSeconds: 86_400 }));
-  const live = () => h.records.items(partition).filter((item) => item.data_encoding !== 'tombstone').map((item) => item.id);
+  for (const record of held)
+    h.records.put(toRecordItem(INTEGRATION, RESOURCE, record, { now: EARLIER, tombstoneTtlSeconds: 86_400 }));
+  const live = () =>
+    h.records
+      .items(partition)
+      .filter((item) => item.data_encoding !== 'tombstone')
+      .map((item) => item.id);
   return { ...h, kombo, live };
 }
 
@@ -28,15 +40,24 @@ describe('the sweep after a full walk', () => {
     const h = sweepHarness(range(0, 20), range(0, 18));
     expect(await h.run(fullJob())).toMatchObject({ outcome: 'completed' });
     expect(h.live()).toEqual(range(0, 18).map((record) => record.id));
-    expect(h.state.cursorOf(INTEGRATION, RESOURCE)?.lastWalk?.walk.sweep).toMatchObject({ live: 20, candidates: 2, swept: 2, braked: false });
+    expect(h.state.cursorOf(INTEGRATION, RESOURCE)?.lastWalk?.walk.sweep).toMatchObject({
+      live: 20,
+      candidates: 2,
+      swept: 2,
+      braked: false,
+    });
   });
 
   it('writes back a candidate Kombo still has when asked by id (the walk missed it) instead of sweeping it', async () => {
     const missed = employee(5);
-    const h = sweepHarness(range(0, 12), range(0, 12).filter((record) => record.id !== missed.id), (ids) => ({
-      records: ids.includes(missed.id) ? [missed] : [],
-      next: null,
-    }));
+    const h = sweepHarness(
+      range(0, 12),
+      range(0, 12).filter((record) => record.id !== missed.id),
+      (ids) => ({
+        records: ids.includes(missed.id) ? [missed] : [],
+        next: null,
+      }),
+    );
     await h.run(fullJob());
     expect(h.live()).toContain(missed.id);
     expect(h.state.cursorOf(INTEGRATION, RESOURCE)?.lastWalk?.walk.sweep).toMatchObject({ recovered: 1, swept: 0 });
@@ -54,7 +75,10 @@ describe('the sweep after a full walk', () => {
     await h.run(fullJob());
     expect(h.live()).toHaveLength(40);
     expect(h.telemetry.counted('SweepBraked')).toBe(1);
-    expect(h.state.cursorOf(INTEGRATION, RESOURCE)?.lastWalk?.walk.sweep).toMatchObject({ candidates: 12, braked: true });
+    expect(h.state.cursorOf(INTEGRATION, RESOURCE)?.lastWalk?.walk.sweep).toMatchObject({
+      candidates: 12,
+      braked: true,
+    });
   });
 
   it('does not brake over the share when the candidates are no more than the minimum', async () => {
@@ -66,7 +90,10 @@ describe('the sweep after a full walk', () => {
 
   for (const [answer, error] of [
     ['404 (older Kombo docs)', new KomboPermanentError('Kombo answered 404: not found', null, 404)],
-    ['400 PLATFORM.INPUT_INVALID', new KomboPermanentError('Kombo answered 400 PLATFORM.INPUT_INVALID', 'PLATFORM.INPUT_INVALID', 400)],
+    [
+      '400 PLATFORM.INPUT_INVALID',
+      new KomboPermanentError('Kombo answered 400 PLATFORM.INPUT_INVALID', 'PLATFORM.INPUT_INVALID', 400),
+    ],
   ] as const) {
     it(`splits an ids request Kombo answers with ${answer} down to single ids, and sweeps the unknown ones`, async () => {
       const kept = range(0, 15);
@@ -103,15 +130,26 @@ describe('the sweep after a full walk', () => {
     let idsRequests = 0;
     const upstream = range(0, 4);
     const h = sweepHarness(range(0, 12), upstream, (ids) =>
-      ++idsRequests === 2 ? new KomboUnavailableError('Kombo answered 503', 'PLATFORM.UNKNOWN_ERROR', 503) : { records: upstream.filter((record) => ids.includes(record.id)), next: null },
+      ++idsRequests === 2
+        ? new KomboUnavailableError('Kombo answered 503', 'PLATFORM.UNKNOWN_ERROR', 503)
+        : { records: upstream.filter((record) => ids.includes(record.id)), next: null },
     );
     // Time runs short right after the walk's only page and a count step: the sweep goes on in the next invocation.
     let calls = 0;
-    expect(await h.run(fullJob(), () => (calls++ < 3 ? 300_000 : DEFAULT_ENGINE_SETTINGS.timeMarginMs - 1))).toMatchObject({ outcome: 'continued' });
-    expect(h.state.walks.get(`${INTEGRATION}#${RESOURCE}`)).toMatchObject({ pages: 1, next: null, sweep: { phase: 'count' } });
+    expect(
+      await h.run(fullJob(), () => (calls++ < 3 ? 300_000 : DEFAULT_ENGINE_SETTINGS.timeMarginMs - 1)),
+    ).toMatchObject({ outcome: 'continued' });
+    expect(h.state.walks.get(`${INTEGRATION}#${RESOURCE}`)).toMatchObject({
+      pages: 1,
+      next: null,
+      sweep: { phase: 'count' },
+    });
     // Resumed: it counts, sweeps a step, then Kombo fails on the second step's recheck.
     expect(await h.run(h.sent[0]!.job)).toMatchObject({ outcome: 'continued' });
-    expect(h.state.walks.get(`${INTEGRATION}#${RESOURCE}`)?.sweep).toMatchObject({ phase: 'sweep', swept: expect.any(Number) });
+    expect(h.state.walks.get(`${INTEGRATION}#${RESOURCE}`)?.sweep).toMatchObject({
+      phase: 'sweep',
+      swept: expect.any(Number),
+    });
     expect(await h.run(h.sent[1]!.job)).toMatchObject({ outcome: 'completed' });
     expect(h.live()).toHaveLength(4);
   });

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { KomboCursorRejectedError, KomboPermanentError, KomboUnavailableError } from '../../lambdas/core/kombo/errors';
-import { DEFAULT_ENGINE_SETTINGS } from '../../lambdas/core/sync/settings';
-import { INTEGRATION, RESOURCE, deltaJob, employee, engineHarness, fullJob, pagedRecords } from '../support/engine-harness';
-import { scriptedKombo } from '../support/memory-stores';
 import type { Walk } from '../../lambdas/core/ports';
+import { DEFAULT_ENGINE_SETTINGS } from '../../lambdas/core/sync/settings';
+import {
+  deltaJob,
+  employee,
+  engineHarness,
+  fullJob,
+  INTEGRATION,
+  pagedRecords,
+  RESOURCE,
+} from '../support/engine-harness';
+import { scriptedKombo } from '../support/memory-stores';
 
 const records = Array.from({ length: 10 }, (_, n) => employee(n));
 
@@ -32,7 +40,9 @@ describe('a delta walk', () => {
     const cursor = h.state.cursorOf(INTEGRATION, RESOURCE)?.deltaCursor as string;
     h.clock.advance(60_000);
     await h.run(deltaJob());
-    expect(kombo.requests[1]?.query.updatedAfter).toBe(new Date(Date.parse(cursor) - DEFAULT_ENGINE_SETTINGS.overlapMs).toISOString());
+    expect(kombo.requests[1]?.query.updatedAfter).toBe(
+      new Date(Date.parse(cursor) - DEFAULT_ENGINE_SETTINGS.overlapMs).toISOString(),
+    );
   });
 
   it('continues in a new invocation when time runs short, and resumes from the checkpoint', async () => {
@@ -89,7 +99,12 @@ describe('a delta walk', () => {
 });
 
 describe('a walk that fails permanently', () => {
-  const failing = () => scriptedKombo((_query, cursor) => (cursor === 'p2' ? new KomboPermanentError('Kombo answered 400', 'PLATFORM.INPUT_INVALID', 422) : pagedRecords(records, 4)(cursor)));
+  const failing = () =>
+    scriptedKombo((_query, cursor) =>
+      cursor === 'p2'
+        ? new KomboPermanentError('Kombo answered 400', 'PLATFORM.INPUT_INVALID', 422)
+        : pagedRecords(records, 4)(cursor),
+    );
 
   it('fails its job twice, keeping the checkpoint, then is abandoned on the third: cursor kept, error recorded', async () => {
     const h = engineHarness(failing().source);
@@ -99,14 +114,21 @@ describe('a walk that fails permanently', () => {
     expect(await h.run(deltaJob())).toMatchObject({ outcome: 'abandoned', code: 'PLATFORM.INPUT_INVALID' });
     expect(h.state.walks.size).toBe(0);
     expect(h.state.cursorOf(INTEGRATION, RESOURCE)?.deltaCursor).toBeUndefined();
-    expect(h.state.cursorOf(INTEGRATION, RESOURCE)).toMatchObject({ lastError: { code: 'PLATFORM.INPUT_INVALID' }, failures: 3 });
+    expect(h.state.cursorOf(INTEGRATION, RESOURCE)).toMatchObject({
+      lastError: { code: 'PLATFORM.INPUT_INVALID' },
+      failures: 3,
+    });
     expect(h.telemetry.counted('WalkAbandoned')).toBe(1);
   });
 
   it('counts again from one when the checkpoint moves on between failures', async () => {
     let calls = 0;
     const kombo = scriptedKombo((_query, cursor) =>
-      cursor === 'p2' && ++calls === 1 ? new KomboPermanentError('once', 'X', 400) : cursor === 'p3' ? new KomboPermanentError('then', 'X', 400) : pagedRecords(records, 4)(cursor),
+      cursor === 'p2' && ++calls === 1
+        ? new KomboPermanentError('once', 'X', 400)
+        : cursor === 'p3'
+          ? new KomboPermanentError('then', 'X', 400)
+          : pagedRecords(records, 4)(cursor),
     );
     const h = engineHarness(kombo.source);
     await h.run(deltaJob());
@@ -116,7 +138,11 @@ describe('a walk that fails permanently', () => {
 
   it('a failing full walk never holds up the deltas of its resource', async () => {
     let full = true;
-    const kombo = scriptedKombo((query, cursor) => (full && cursor === 'p2' && query.updatedAfter === undefined ? new KomboPermanentError('bad', 'X', 400) : pagedRecords(records, 4)(cursor)));
+    const kombo = scriptedKombo((query, cursor) =>
+      full && cursor === 'p2' && query.updatedAfter === undefined
+        ? new KomboPermanentError('bad', 'X', 400)
+        : pagedRecords(records, 4)(cursor),
+    );
     const h = engineHarness(kombo.source);
     expect(await h.run(fullJob())).toMatchObject({ outcome: 'failed' });
     full = false;
@@ -126,7 +152,11 @@ describe('a walk that fails permanently', () => {
   });
 
   it('a transient failure after progress continues from the checkpoint instead of failing the job', async () => {
-    const kombo = scriptedKombo((_query, cursor) => (cursor === 'p2' ? new KomboUnavailableError('503', 'PLATFORM.UNKNOWN_ERROR', 503) : pagedRecords(records, 4)(cursor)));
+    const kombo = scriptedKombo((_query, cursor) =>
+      cursor === 'p2'
+        ? new KomboUnavailableError('503', 'PLATFORM.UNKNOWN_ERROR', 503)
+        : pagedRecords(records, 4)(cursor),
+    );
     const h = engineHarness(kombo.source);
     expect(await h.run(deltaJob())).toMatchObject({ outcome: 'continued', pages: 1 });
     expect(h.sent).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient, SendMessageBatchCommand, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -21,7 +21,8 @@ let handler: Handler;
 const context = { functionName: 'webhook', awsRequestId: 'req', getRemainingTimeInMillis: () => 10_000 } as Context;
 const invoke = (event: APIGatewayProxyEventV2) => handler(event, context);
 const signedEvent = (body: string) => apiGatewayEvent(body, { 'x-kombo-signature': kombosSignature(body, SECRET) });
-const batchInputs = () => sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input as SendMessageBatchCommandInput);
+const batchInputs = () =>
+  sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input as SendMessageBatchCommandInput);
 
 beforeAll(async () => {
   const config = webhookConfig({
@@ -38,7 +39,9 @@ beforeEach(() => {
   secretsManager.reset();
   dynamo.reset();
   dynamo.on(UpdateCommand).resolves({});
-  secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ webhook_secret: SECRET, kombo_api_key: 'k' }) });
+  secretsManager
+    .on(GetSecretValueCommand)
+    .resolves({ SecretString: JSON.stringify({ webhook_secret: SECRET, kombo_api_key: 'k' }) });
 });
 
 describe('webhook handler', () => {
@@ -59,7 +62,11 @@ describe('webhook handler', () => {
       MessageDeduplicationId: 'evt_test_1#hris/employees',
     });
     expect(JSON.parse(first?.MessageBody ?? '')).toEqual({
-      v: 1, kind: 'delta', integrationId: 'personio:test123', resource: 'hris/employees', cause: { eventId: 'evt_test_1' },
+      v: 1,
+      kind: 'delta',
+      integrationId: 'personio:test123',
+      resource: 'hris/employees',
+      cause: { eventId: 'evt_test_1' },
     });
     expect(batches.every((b) => b.QueueUrl === QUEUE_URL)).toBe(true);
   });
@@ -82,7 +89,9 @@ describe('webhook handler', () => {
   });
 
   it('answers 500 when entries keep failing', async () => {
-    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }] });
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolves({ Successful: [], Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }] });
     const response = await invoke(signedEvent(dataChangedBody({ models: ['hris_employments'] })));
     expect(response.statusCode).toBe(500);
     expect(batchInputs()).toHaveLength(3);
@@ -103,17 +112,27 @@ describe('webhook handler', () => {
   });
 
   it('records a deleted integration with UpdateItem only (the one DynamoDB action its role allows)', async () => {
-    sqs.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'a', MD5OfMessageBody: 'x' }], Failed: [] });
-    const body = JSON.stringify({ id: 'evt_del', type: 'integration-deleted', data: { id: 'personio:gone', tool: 'personio', category: 'HRIS', end_user: null } });
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolves({ Successful: [{ Id: '0', MessageId: 'a', MD5OfMessageBody: 'x' }], Failed: [] });
+    const body = JSON.stringify({
+      id: 'evt_del',
+      type: 'integration-deleted',
+      data: { id: 'personio:gone', tool: 'personio', category: 'HRIS', end_user: null },
+    });
     const response = await invoke(signedEvent(body));
     expect(response.statusCode).toBe(200);
     expect(dynamo.calls().map((call) => call.args[0].constructor.name)).toEqual(['UpdateCommand', 'UpdateCommand']);
   });
 
   it('reads the header case-insensitively and decodes base64 bodies', async () => {
-    sqs.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'a', MD5OfMessageBody: 'x' }], Failed: [] });
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolves({ Successful: [{ Id: '0', MessageId: 'a', MD5OfMessageBody: 'x' }], Failed: [] });
     const body = dataChangedBody({ models: ['hris_employments'] });
-    const response = await invoke(apiGatewayEvent(body, { 'X-Kombo-Signature': kombosSignature(body, SECRET) }, { base64: true }));
+    const response = await invoke(
+      apiGatewayEvent(body, { 'X-Kombo-Signature': kombosSignature(body, SECRET) }, { base64: true }),
+    );
     expect(response.statusCode).toBe(200);
     expect(response.headers).toEqual({ 'content-type': 'application/json' });
   });

@@ -1,7 +1,5 @@
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { isConditionFailed } from './errors';
-import { REGISTRY_PARTITION, STATE_META_KEY, statePartition } from '../../core/table-keys';
 import {
   ACTIVE_STATE,
   DELETED_STATE,
@@ -12,6 +10,8 @@ import {
   type PurgeProgress,
   type RegisteredIntegration,
 } from '../../core/ports';
+import { REGISTRY_PARTITION, STATE_META_KEY, statePartition } from '../../core/table-keys';
+import { isConditionFailed } from './errors';
 
 /** Fields of the `meta` item written before blocks had a model of their own: removed on every block change. */
 const LEGACY_BLOCK_FIELDS = 'blocked_code, blocked_until, blocked_at';
@@ -44,21 +44,36 @@ export class DynamoIntegrationStore implements IntegrationRegistry, IntegrationS
   async setState(input: Parameters<IntegrationRegistry['setState']>[0]): Promise<void> {
     if (!(await this.upsert(input, input.state))) return;
     if (input.state === ACTIVE_STATE) {
-      await this.updateMeta(input.id, `SET integration_id = :id REMOVE #block, ${LEGACY_BLOCK_FIELDS}`, { ':id': input.id });
+      await this.updateMeta(input.id, `SET integration_id = :id REMOVE #block, ${LEGACY_BLOCK_FIELDS}`, {
+        ':id': input.id,
+      });
       return;
     }
     const block: IntegrationBlock = { by: 'state', state: input.state, at: input.at };
-    await this.updateMeta(input.id, `SET integration_id = :id, #block = :block REMOVE ${LEGACY_BLOCK_FIELDS}`, { ':id': input.id, ':block': block });
+    await this.updateMeta(input.id, `SET integration_id = :id, #block = :block REMOVE ${LEGACY_BLOCK_FIELDS}`, {
+      ':id': input.id,
+      ':block': block,
+    });
   }
 
-  async blockIntegration(integrationId: string, { code, until, at }: { code: string; until: string; at: string }): Promise<void> {
+  async blockIntegration(
+    integrationId: string,
+    { code, until, at }: { code: string; until: string; at: string },
+  ): Promise<void> {
     const block: IntegrationBlock = { by: 'kombo', code, until, at };
-    await this.updateMeta(integrationId, `SET integration_id = :id, #block = :block REMOVE ${LEGACY_BLOCK_FIELDS}`, { ':id': integrationId, ':block': block });
+    await this.updateMeta(integrationId, `SET integration_id = :id, #block = :block REMOVE ${LEGACY_BLOCK_FIELDS}`, {
+      ':id': integrationId,
+      ':block': block,
+    });
   }
 
   async integrationState(integrationId: string): Promise<IntegrationState | undefined> {
     const { Item: meta } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: statePartition(integrationId), sk: STATE_META_KEY }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: statePartition(integrationId), sk: STATE_META_KEY },
+        ConsistentRead: true,
+      }),
     );
     if (!meta) return undefined;
     const purge = purgeProgressSchema.safeParse(meta.purge);
@@ -70,7 +85,9 @@ export class DynamoIntegrationStore implements IntegrationRegistry, IntegrationS
   }
 
   async savePurgeProgress(integrationId: string, progress: PurgeProgress): Promise<void> {
-    await this.updateMeta(integrationId, 'SET purge = :purge', { ':purge': { ...progress, key: progress.key ?? null } });
+    await this.updateMeta(integrationId, 'SET purge = :purge', {
+      ':purge': { ...progress, key: progress.key ?? null },
+    });
   }
 
   async finishPurge(integrationId: string, at: string): Promise<void> {
@@ -101,7 +118,10 @@ export class DynamoIntegrationStore implements IntegrationRegistry, IntegrationS
   async markDeleted({ id, tool, category, at }: Parameters<IntegrationRegistry['markDeleted']>[0]): Promise<void> {
     // The customer's details go; what stays says only that the integration existed and is gone.
     // A repeated deletion keeps the first date and any purge progress.
-    await this.updateMeta(id, 'SET integration_id = :id, deleted_at = if_not_exists(deleted_at, :at)', { ':id': id, ':at': at });
+    await this.updateMeta(id, 'SET integration_id = :id, deleted_at = if_not_exists(deleted_at, :at)', {
+      ':id': id,
+      ':at': at,
+    });
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -149,7 +169,12 @@ export class DynamoIntegrationStore implements IntegrationRegistry, IntegrationS
     state: string | undefined,
   ): Promise<boolean> {
     const values: Record<string, unknown> = { ':tool': input.tool, ':category': input.category, ':at': input.at };
-    const sets = ['tool = :tool', 'category = :category', 'last_seen_at = :at', 'first_seen_at = if_not_exists(first_seen_at, :at)'];
+    const sets = [
+      'tool = :tool',
+      'category = :category',
+      'last_seen_at = :at',
+      'first_seen_at = if_not_exists(first_seen_at, :at)',
+    ];
     if (state === undefined) {
       sets.push('#state = if_not_exists(#state, :active)');
       values[':active'] = ACTIVE_STATE;
@@ -212,6 +237,7 @@ function blockOf(meta: Record<string, unknown>): IntegrationBlock | undefined {
   const block = blockSchema.safeParse(meta.block);
   if (block.success) return block.data;
   const { blocked_code: code, blocked_until: until, blocked_at: at } = meta;
-  if (typeof code === 'string' && typeof until === 'string') return { by: 'kombo', code, until, at: typeof at === 'string' ? at : until };
+  if (typeof code === 'string' && typeof until === 'string')
+    return { by: 'kombo', code, until, at: typeof at === 'string' ? at : until };
   return undefined;
 }

@@ -1,16 +1,16 @@
 import {
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
-  type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import type { RecordStore, ScanPage, WriteOutcome, WriteResult } from '../../core/ports';
 import type { RecordItem } from '../../core/sync/record-item';
+import { recordPartition } from '../../core/table-keys';
 import { deleteKeys, purgePartitionPage } from './batch-delete';
 import { isConditionFailed, isThrottled, isValidationError } from './errors';
 import { decodeKey, encodeKey } from './scan-keys';
-import { recordPartition } from '../../core/table-keys';
-import type { RecordStore, ScanPage, WriteOutcome, WriteResult } from '../../core/ports';
 
 type Partition = { integrationId: string; resource: string };
 /** Candidates per sweep step, so one step stays short whatever the resource's size. */
@@ -39,7 +39,10 @@ export class DynamoRecordStore implements RecordStore {
     }
   }
 
-  private async conditionalWrite(item: RecordItem, options: { markSeen: boolean; createIfAbsent?: boolean }): Promise<WriteOutcome> {
+  private async conditionalWrite(
+    item: RecordItem,
+    options: { markSeen: boolean; createIfAbsent?: boolean },
+  ): Promise<WriteOutcome> {
     const key = { pk: item.pk, sk: item.sk };
     const same = { ':changed_at': item.changed_at, ':data_hash': item.data_hash };
     const createIfAbsent = options.createIfAbsent ?? true;
@@ -49,7 +52,9 @@ export class DynamoRecordStore implements RecordStore {
         new PutCommand({
           TableName: this.tableName,
           Item: item,
-          ConditionExpression: createIfAbsent ? `attribute_not_exists(pk) OR ${newer}` : `attribute_exists(pk) AND (${newer})`,
+          ConditionExpression: createIfAbsent
+            ? `attribute_not_exists(pk) OR ${newer}`
+            : `attribute_exists(pk) AND (${newer})`,
           ExpressionAttributeValues: same,
         }),
       );
@@ -60,7 +65,12 @@ export class DynamoRecordStore implements RecordStore {
 
     if (!options.markSeen) {
       const stored = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: key, ProjectionExpression: 'changed_at, data_hash', ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.tableName,
+          Key: key,
+          ProjectionExpression: 'changed_at, data_hash',
+          ConsistentRead: true,
+        }),
       );
       if (!stored.Item && !createIfAbsent) return 'unchanged';
       const unchanged = stored.Item?.changed_at === item.changed_at && stored.Item?.data_hash === item.data_hash;
@@ -99,7 +109,11 @@ export class DynamoRecordStore implements RecordStore {
     }
   }
 
-  async countSweepCandidates(partition: Partition, before: string, startKey: string | undefined): Promise<ScanPage<{ live: number; candidates: number }>> {
+  async countSweepCandidates(
+    partition: Partition,
+    before: string,
+    startKey: string | undefined,
+  ): Promise<ScanPage<{ live: number; candidates: number }>> {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -116,7 +130,11 @@ export class DynamoRecordStore implements RecordStore {
     };
   }
 
-  async sweepCandidates(partition: Partition, before: string, startKey: string | undefined): Promise<ScanPage<{ ids: string[] }>> {
+  async sweepCandidates(
+    partition: Partition,
+    before: string,
+    startKey: string | undefined,
+  ): Promise<ScanPage<{ ids: string[] }>> {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -132,7 +150,10 @@ export class DynamoRecordStore implements RecordStore {
         ExclusiveStartKey: decodeKey(startKey),
       }),
     );
-    return { result: { ids: (page.Items ?? []).map((item) => String(item.sk)) }, nextKey: encodeKey(page.LastEvaluatedKey) };
+    return {
+      result: { ids: (page.Items ?? []).map((item) => String(item.sk)) },
+      nextKey: encodeKey(page.LastEvaluatedKey),
+    };
   }
 
   async tombstone(
@@ -174,7 +195,11 @@ export class DynamoRecordStore implements RecordStore {
 
   async remove(partition: Partition, ids: readonly string[]): Promise<void> {
     const pk = recordPartition(partition.integrationId, partition.resource);
-    await deleteKeys(this.client, this.tableName, ids.map((id) => ({ pk, sk: id })));
+    await deleteKeys(
+      this.client,
+      this.tableName,
+      ids.map((id) => ({ pk, sk: id })),
+    );
   }
 
   async purge(partition: Partition, startKey: string | undefined): Promise<ScanPage<{ deleted: number }>> {

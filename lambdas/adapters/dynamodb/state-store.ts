@@ -1,17 +1,17 @@
 import {
   DeleteCommand,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   UpdateCommand,
-  type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { walkKindSchema } from '../../core/sync/job';
-import { isConditionFailed } from './errors';
-import { deleteKeys, purgePartitionPage } from './batch-delete';
-import { STATE_META_KEY, TTL_ATTRIBUTE, cursorKey, runKey, statePartition, walkKey } from '../../core/table-keys';
-import type { ResourceState, StateStore, Walk, WalkSummary } from '../../core/ports';
 import { describeIssues } from '../../core/describe';
+import type { ResourceState, StateStore, Walk, WalkSummary } from '../../core/ports';
+import { walkKindSchema } from '../../core/sync/job';
+import { cursorKey, runKey, STATE_META_KEY, statePartition, TTL_ATTRIBUTE, walkKey } from '../../core/table-keys';
+import { deleteKeys, purgePartitionPage } from './batch-delete';
+import { isConditionFailed } from './errors';
 
 /** How long a full run's summary item is kept. */
 const RUN_SUMMARY_TTL_SECONDS = 90 * 24 * 3600;
@@ -33,10 +33,7 @@ export class DynamoStateStore implements StateStore {
 
   async resourceState(integrationId: string, resource: string): Promise<ResourceState> {
     const pk = statePartition(integrationId);
-    const [cursor, walk] = await Promise.all([
-      this.get(pk, cursorKey(resource)),
-      this.get(pk, walkKey(resource)),
-    ]);
+    const [cursor, walk] = await Promise.all([this.get(pk, cursorKey(resource)), this.get(pk, walkKey(resource))]);
     return {
       deltaCursor: typeof cursor?.delta_cursor === 'string' ? cursor.delta_cursor : undefined,
       walk: walk ? walkFromItem(integrationId, resource, walk) : undefined,
@@ -91,7 +88,12 @@ export class DynamoStateStore implements StateStore {
       ':integration_id': walk.integrationId,
       ':resource': walk.resource,
     };
-    const sets = ['last_success_at = :last_success_at', 'last_walk = :last_walk', 'integration_id = :integration_id', '#resource = :resource'];
+    const sets = [
+      'last_success_at = :last_success_at',
+      'last_walk = :last_walk',
+      'integration_id = :integration_id',
+      '#resource = :resource',
+    ];
     const summaryUpdate = (moveCursor: boolean) =>
       `SET ${[...(moveCursor ? ['delta_cursor = :started_at'] : []), ...sets].join(', ')} ADD records_written :written, walks_completed :one`;
     try {
@@ -138,7 +140,9 @@ export class DynamoStateStore implements StateStore {
 
   async purgeStatePage(integrationId: string): Promise<{ deleted: number; more: boolean }> {
     // Always the first page: what it deleted is gone, and the meta item stays as the deletion marker.
-    const page = await purgePartitionPage(this.client, this.tableName, statePartition(integrationId), { keep: (sk) => sk === STATE_META_KEY });
+    const page = await purgePartitionPage(this.client, this.tableName, statePartition(integrationId), {
+      keep: (sk) => sk === STATE_META_KEY,
+    });
     return { deleted: page.deleted, more: page.lastKey !== undefined };
   }
 
@@ -149,12 +153,19 @@ export class DynamoStateStore implements StateStore {
   async forgetResource(integrationId: string, resource: string, runId: string | undefined): Promise<void> {
     const pk = statePartition(integrationId);
     const keys = [walkKey(resource), cursorKey(resource), ...(runId ? [runKey(resource, runId)] : [])];
-    await deleteKeys(this.client, this.tableName, keys.map((sk) => ({ pk, sk })));
+    await deleteKeys(
+      this.client,
+      this.tableName,
+      keys.map((sk) => ({ pk, sk })),
+    );
   }
 
   async discardWalk(integrationId: string, resource: string): Promise<void> {
     await this.client.send(
-      new DeleteCommand({ TableName: this.tableName, Key: { pk: statePartition(integrationId), sk: walkKey(resource) } }),
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: statePartition(integrationId), sk: walkKey(resource) },
+      }),
     );
   }
 
@@ -170,13 +181,20 @@ export class DynamoStateStore implements StateStore {
         UpdateExpression:
           'SET last_error = :failure, integration_id = :integration_id, #resource = :resource ADD failures :one',
         ExpressionAttributeNames: RESOURCE_NAME,
-        ExpressionAttributeValues: { ':failure': failure, ':integration_id': integrationId, ':resource': resource, ':one': 1 },
+        ExpressionAttributeValues: {
+          ':failure': failure,
+          ':integration_id': integrationId,
+          ':resource': resource,
+          ':one': 1,
+        },
       }),
     );
   }
 
   private async get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
-    const response = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }));
+    const response = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }),
+    );
     return response.Item;
   }
 }

@@ -1,9 +1,8 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { QueuedJob } from '../../core/sync/job';
-import { runPool } from '../../core/sync/concurrency';
-import { EnqueueError, type JobQueue } from '../../core/ports';
 import { backoffMs, sleep } from '../../core/backoff';
-
+import { EnqueueError, type JobQueue } from '../../core/ports';
+import { runPool } from '../../core/sync/concurrency';
+import type { QueuedJob } from '../../core/sync/job';
 
 const MAX_BATCH_ENTRIES = 10;
 const CONCURRENT_BATCHES = 4;
@@ -33,7 +32,8 @@ export class SqsJobQueue implements JobQueue {
    */
   async send(jobs: readonly QueuedJob[]): Promise<void> {
     const batches: QueuedJob[][] = [];
-    for (let start = 0; start < jobs.length; start += MAX_BATCH_ENTRIES) batches.push(jobs.slice(start, start + MAX_BATCH_ENTRIES));
+    for (let start = 0; start < jobs.length; start += MAX_BATCH_ENTRIES)
+      batches.push(jobs.slice(start, start + MAX_BATCH_ENTRIES));
     // Every batch already sent settles before a failure is reported (none is left in flight).
     const outcome = await runPool(batches, CONCURRENT_BATCHES, async (batch) => {
       await this.sendBatch(batch);
@@ -79,4 +79,3 @@ export class SqsJobQueue implements JobQueue {
     }
   }
 }
-

@@ -1,7 +1,7 @@
+import { errorMessage } from '../describe';
+import { EnqueueError } from '../ports';
 import type { QueuedJob } from '../sync/job';
 import type { WebhookDependencies, WebhookResponse } from './responses';
-import { EnqueueError } from '../ports';
-import { errorMessage } from '../describe';
 
 /** Enqueues the jobs; on failure logs, counts and returns the 500 that makes Kombo retry. */
 export async function enqueueOrFail(

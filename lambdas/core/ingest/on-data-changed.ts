@@ -1,9 +1,9 @@
+import { describeIssues, errorMessage } from '../describe';
 import { isCategory, resourcesForChangedModels } from '../kombo/catalogue';
 import { dataChangedDataSchema, type WebhookEnvelope } from '../kombo/webhook-events';
 import { deltaJobForEvent } from '../sync/job';
 import { enqueueOrFail } from './enqueue';
 import { failure, reply, type WebhookDependencies, type WebhookResponse } from './responses';
-import { describeIssues, errorMessage } from '../describe';
 
 /**
  * `data-changed`: registers the integration if it is new to us (self-healing), maps the changed
@@ -53,4 +53,3 @@ export async function onDataChanged(event: WebhookEnvelope, deps: WebhookDepende
   telemetry.count('SyncJobsEnqueued', jobs.length);
   return reply(200, { status: 'accepted', jobs: jobs.length, resources });
 }
-

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { describeIssues, errorMessage } from '../describe';
 import { configuredResourcesOf } from '../kombo/catalogue';
 import {
   integrationCreatedDataSchema,
@@ -6,11 +7,10 @@ import {
   integrationStateChangedDataSchema,
   type WebhookEnvelope,
 } from '../kombo/webhook-events';
+import { ACTIVE_STATE } from '../ports';
 import { fullJob, purgeJob } from '../sync/job';
 import { enqueueOrFail } from './enqueue';
 import { failure, reply, type WebhookDependencies, type WebhookResponse } from './responses';
-import { ACTIVE_STATE } from '../ports';
-import { describeIssues, errorMessage } from '../describe';
 
 /**
  * Kombo's integration lifecycle webhooks. Each answers 200 only when what it must do is done, so
@@ -18,7 +18,10 @@ import { describeIssues, errorMessage } from '../describe';
  */
 
 /** `integration-created`: register it, and backfill every configured resource with a full walk. */
-export async function onIntegrationCreated(event: WebhookEnvelope, deps: WebhookDependencies): Promise<WebhookResponse> {
+export async function onIntegrationCreated(
+  event: WebhookEnvelope,
+  deps: WebhookDependencies,
+): Promise<WebhookResponse> {
   const parsed = parseData(event, integrationCreatedDataSchema, deps);
   if (!parsed.ok) return parsed.response;
   const data = parsed.data;
@@ -36,9 +39,17 @@ export async function onIntegrationCreated(event: WebhookEnvelope, deps: Webhook
 
   const resources = configuredResourcesOf(data.category, deps.syncResources);
   const runId = `created-${event.id}`;
-  const failed = await enqueueOrFail(resources.map((resource) => fullJob(data.id, resource, runId)), deps, context);
+  const failed = await enqueueOrFail(
+    resources.map((resource) => fullJob(data.id, resource, runId)),
+    deps,
+    context,
+  );
   if (failed) return failed;
-  deps.telemetry.info('integration created: registered, backfill enqueued', { ...context, category: data.category, resources });
+  deps.telemetry.info('integration created: registered, backfill enqueued', {
+    ...context,
+    category: data.category,
+    resources,
+  });
   deps.telemetry.count('IntegrationsCreated');
   return reply(200, { status: 'accepted', jobs: resources.length, resources });
 }
@@ -48,7 +59,10 @@ export async function onIntegrationCreated(event: WebhookEnvelope, deps: Webhook
  * ACTIVE (again, or once its setup completed) starts a full walk of every configured resource: what
  * changed while it was paused, or while jobs were skipped, is caught up now rather than on Sunday.
  */
-export async function onIntegrationStateChanged(event: WebhookEnvelope, deps: WebhookDependencies): Promise<WebhookResponse> {
+export async function onIntegrationStateChanged(
+  event: WebhookEnvelope,
+  deps: WebhookDependencies,
+): Promise<WebhookResponse> {
   const parsed = parseData(event, integrationStateChangedDataSchema, deps);
   if (!parsed.ok) return parsed.response;
   const data = parsed.data;
@@ -64,8 +78,13 @@ export async function onIntegrationStateChanged(event: WebhookEnvelope, deps: We
     }),
   );
   if (stored) return stored;
-  const resources = data.state === ACTIVE_STATE ? configuredResourcesOf(data.integration_category, deps.syncResources) : [];
-  const failed = await enqueueOrFail(resources.map((resource) => fullJob(data.integration_id, resource, `state-${event.id}`)), deps, context);
+  const resources =
+    data.state === ACTIVE_STATE ? configuredResourcesOf(data.integration_category, deps.syncResources) : [];
+  const failed = await enqueueOrFail(
+    resources.map((resource) => fullJob(data.integration_id, resource, `state-${event.id}`)),
+    deps,
+    context,
+  );
   if (failed) return failed;
   deps.telemetry.info('integration state changed', { ...context, catchUpResources: resources });
   deps.telemetry.count('IntegrationStateChanges');
@@ -73,7 +92,10 @@ export async function onIntegrationStateChanged(event: WebhookEnvelope, deps: We
 }
 
 /** `integration-deleted`: the customer left. Mark it deleted, then purge everything we hold of it. */
-export async function onIntegrationDeleted(event: WebhookEnvelope, deps: WebhookDependencies): Promise<WebhookResponse> {
+export async function onIntegrationDeleted(
+  event: WebhookEnvelope,
+  deps: WebhookDependencies,
+): Promise<WebhookResponse> {
   const parsed = parseData(event, integrationDeletedDataSchema, deps);
   if (!parsed.ok) return parsed.response;
   const data = parsed.data;
@@ -111,12 +133,13 @@ async function registryWrite(
     await write();
     return undefined;
   } catch (error) {
-    deps.telemetry.error('registry write failed; answering 500 so Kombo retries', { ...context, reason: errorMessage(error) });
+    deps.telemetry.error('registry write failed; answering 500 so Kombo retries', {
+      ...context,
+      reason: errorMessage(error),
+    });
     deps.telemetry.count('RegistryWriteFailed');
     return failure(500, 'could not record the integration change; please retry');
   }
 }
-
-
 
 const now = (deps: WebhookDependencies) => (deps.now ?? (() => new Date()))().toISOString();

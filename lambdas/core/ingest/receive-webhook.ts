@@ -1,9 +1,9 @@
+import { describeIssues, errorMessage } from '../describe';
 import { webhookEnvelopeSchema } from '../kombo/webhook-events';
-import { isValidSignature } from './signature';
 import { onDataChanged } from './on-data-changed';
 import { onIntegrationCreated, onIntegrationDeleted, onIntegrationStateChanged } from './on-lifecycle';
 import { failure, reply, type WebhookDependencies, type WebhookResponse } from './responses';
-import { describeIssues, errorMessage } from '../describe';
+import { isValidSignature } from './signature';
 
 export type { WebhookDependencies, WebhookResponse } from './responses';
 
@@ -16,7 +16,6 @@ export interface WebhookRequest {
   readonly signature: string | undefined;
 }
 
-
 const HANDLERS = {
   'data-changed': onDataChanged,
   'integration-created': onIntegrationCreated,
@@ -28,10 +27,7 @@ const HANDLERS = {
  * Verifies, validates and turns one Kombo webhook into sync jobs. Answers 200 only when everything
  * the event asks for is enqueued (or deliberately needs nothing), so Kombo retries anything else.
  */
-export async function receiveWebhook(
-  request: WebhookRequest,
-  deps: WebhookDependencies,
-): Promise<WebhookResponse> {
+export async function receiveWebhook(request: WebhookRequest, deps: WebhookDependencies): Promise<WebhookResponse> {
   const { telemetry } = deps;
   const rawBody = Buffer.from(request.body ?? '', request.isBase64Encoded ? 'base64' : 'utf8');
   if (rawBody.length > MAX_WEBHOOK_BODY_BYTES) {

@@ -26,33 +26,56 @@ const define = (category: Category, resource: string, models: string[]): Resourc
 
 export const RESOURCE_CATALOGUE: readonly ResourceDefinition[] = [
   define('ATS', 'ats/applications', [
-    'ats_applications', 'ats_application_stages', 'ats_candidates', 'ats_interviews', 'ats_jobs',
-    'ats_join_candidates_tags', 'ats_offers', 'ats_tags',
+    'ats_applications',
+    'ats_application_stages',
+    'ats_candidates',
+    'ats_interviews',
+    'ats_jobs',
+    'ats_join_candidates_tags',
+    'ats_offers',
+    'ats_tags',
   ]),
   define('ATS', 'ats/candidates', [
-    'ats_candidates', 'ats_application_stages', 'ats_applications', 'ats_jobs',
-    'ats_join_candidates_tags', 'ats_join_jobs_application_stages', 'ats_tags',
+    'ats_candidates',
+    'ats_application_stages',
+    'ats_applications',
+    'ats_jobs',
+    'ats_join_candidates_tags',
+    'ats_join_jobs_application_stages',
+    'ats_tags',
   ]),
   define('ATS', 'ats/interviews', [
-    'ats_interviews', 'ats_applications', 'ats_candidates', 'ats_jobs', 'ats_join_interviews_users',
+    'ats_interviews',
+    'ats_applications',
+    'ats_candidates',
+    'ats_jobs',
+    'ats_join_interviews_users',
     'ats_users',
   ]),
   define('ATS', 'ats/jobs', [
-    'ats_jobs', 'ats_application_stages', 'ats_job_postings', 'ats_join_jobs_application_stages',
-    'ats_join_jobs_screening_questions', 'ats_join_jobs_users', 'ats_screening_questions', 'ats_users',
+    'ats_jobs',
+    'ats_application_stages',
+    'ats_job_postings',
+    'ats_join_jobs_application_stages',
+    'ats_join_jobs_screening_questions',
+    'ats_join_jobs_users',
+    'ats_screening_questions',
+    'ats_users',
   ]),
   define('ATS', 'ats/offers', ['ats_offers', 'ats_applications', 'ats_candidates', 'ats_jobs']),
   define('ATS', 'ats/rejection-reasons', ['ats_rejection_reasons']),
-  define('ATS', 'ats/users', [
-    'ats_users', 'ats_join_users_roles', 'ats_join_user_job_role_assignments', 'ats_roles',
-  ]),
+  define('ATS', 'ats/users', ['ats_users', 'ats_join_users_roles', 'ats_join_user_job_role_assignments', 'ats_roles']),
   define('ATS', 'ats/tags', ['ats_tags']),
   define('ATS', 'ats/application-stages', ['ats_application_stages']),
   define('ATS', 'ats/roles', ['ats_roles']),
 
   define('HRIS', 'hris/employees', [
-    'hris_employees', 'hris_employments', 'hris_time_off_balances', 'hris_join_employees_teams',
-    'hris_legal_entities', 'hris_locations',
+    'hris_employees',
+    'hris_employments',
+    'hris_time_off_balances',
+    'hris_join_employees_teams',
+    'hris_legal_entities',
+    'hris_locations',
   ]),
   define('HRIS', 'hris/employments', ['hris_employments']),
   define('HRIS', 'hris/groups', ['hris_teams']),
@@ -65,17 +88,26 @@ export const RESOURCE_CATALOGUE: readonly ResourceDefinition[] = [
   define('HRIS', 'hris/employee-document-categories', ['hris_employee_document_categories']),
   define('HRIS', 'hris/performance-review-cycles', ['hris_performance_review_cycles']),
   define('HRIS', 'hris/performance-reviews', [
-    'hris_performance_reviews', 'hris_performance_review_cycles', 'hris_employees',
+    'hris_performance_reviews',
+    'hris_performance_review_cycles',
+    'hris_employees',
   ]),
   define('HRIS', 'hris/staffing-entities', [
-    'hris_staffing_entities', 'hris_join_staffing_entities_locations',
-    'hris_join_staffing_entities_legal_entities', 'hris_join_staffing_entities_groups',
-    'hris_locations', 'hris_legal_entities', 'hris_teams',
+    'hris_staffing_entities',
+    'hris_join_staffing_entities_locations',
+    'hris_join_staffing_entities_legal_entities',
+    'hris_join_staffing_entities_groups',
+    'hris_locations',
+    'hris_legal_entities',
+    'hris_teams',
   ]),
 
   define('LMS', 'lms/users', ['lms_users']),
   define('LMS', 'lms/courses', [
-    'lms_courses', 'lms_course_revisions', 'lms_join_revisions_skills', 'lms_course_providers',
+    'lms_courses',
+    'lms_course_revisions',
+    'lms_join_revisions_skills',
+    'lms_course_providers',
   ]),
   define('LMS', 'lms/course-progressions', ['lms_course_progressions']),
   define('LMS', 'lms/skills', ['lms_skills']),
@@ -89,8 +121,11 @@ const knownModels = new Set(RESOURCE_CATALOGUE.flatMap((definition) => definitio
  * and needs no fetch, unlike a name we have never heard of (which triggers a fetch of everything).
  */
 const MODELS_WITHOUT_SYNCED_ENDPOINT = new Set([
-  'hris_skill_proficiency_scales', 'hris_skills', 'hris_skill_rating_providers',
-  'hris_employee_skill_proficiency_ratings', 'hris_join_staffing_entities_skills',
+  'hris_skill_proficiency_scales',
+  'hris_skills',
+  'hris_skill_rating_providers',
+  'hris_employee_skill_proficiency_ratings',
+  'hris_join_staffing_entities_skills',
 ]);
 
 export function isCategory(value: string): value is Category {
@@ -122,9 +157,7 @@ export function resourcesForChangedModels(
   changedModels: readonly string[],
   configuredResources: ReadonlySet<string>,
 ): ModelMapping {
-  const candidates = RESOURCE_CATALOGUE.filter(
-    (d) => d.category === category && configuredResources.has(d.resource),
-  );
+  const candidates = RESOURCE_CATALOGUE.filter((d) => d.category === category && configuredResources.has(d.resource));
   const unknownModels = changedModels.filter(
     (name) => !knownModels.has(name) && !MODELS_WITHOUT_SYNCED_ENDPOINT.has(name),
   );

@@ -1,13 +1,8 @@
-import {
-  KomboPaginationError,
-  KomboUnavailableError,
-  classifyErrorResponse,
-  isRetryableResponse,
-} from './errors';
-import { errorEnvelopeSchema, pageEnvelopeSchema } from './responses';
-import type { Deadline, ListQuery, Page } from '../ports';
 import { backoffMs, sleep } from '../backoff';
 import { describeIssues, errorMessage } from '../describe';
+import type { Deadline, ListQuery, Page } from '../ports';
+import { classifyErrorResponse, isRetryableResponse, KomboPaginationError, KomboUnavailableError } from './errors';
+import { errorEnvelopeSchema, pageEnvelopeSchema } from './responses';
 
 /**
  * A small Kombo read client on Node's fetch. Not the official SDK: its enums are closed (a value
@@ -84,7 +79,9 @@ export class KomboClient {
     let cursor = options.startCursor;
     for (let count = 1; ; count++) {
       if (count > maxPages) {
-        throw new KomboPaginationError(`${query.resource}: more than ${maxPages} pages; stopping a walk that does not end`);
+        throw new KomboPaginationError(
+          `${query.resource}: more than ${maxPages} pages; stopping a walk that does not end`,
+        );
       }
       const page = await this.fetchPage(query, cursor, options.deadline);
       yield { ...page, cursor };
@@ -116,18 +113,27 @@ export class KomboClient {
       let waitMs: number;
       if (outcome.rateLimitedForMs !== undefined) {
         rateLimitWaits++;
-        if (rateLimitWaits > MAX_RATE_LIMIT_WAITS) throw new KomboUnavailableError(`${query.resource}: ${outcome.reason}`, outcome.code, outcome.status);
+        if (rateLimitWaits > MAX_RATE_LIMIT_WAITS)
+          throw new KomboUnavailableError(`${query.resource}: ${outcome.reason}`, outcome.code, outcome.status);
         waitMs = outcome.rateLimitedForMs + Math.floor(this.random() * 250);
       } else {
         failures++;
         if (failures > this.maxRetries) {
-          throw new KomboUnavailableError(`${query.resource}: ${outcome.reason} (after ${failures} attempts)`, outcome.code, outcome.status);
+          throw new KomboUnavailableError(
+            `${query.resource}: ${outcome.reason} (after ${failures} attempts)`,
+            outcome.code,
+            outcome.status,
+          );
         }
         // Full jitter, so workers that failed together do not retry together.
         waitMs = backoffMs(failures, { baseMs: this.baseBackoffMs, maxMs: this.maxBackoffMs, random: this.random });
       }
       if (waitMs > deadline.remainingMs() - this.reserveMs) {
-        throw new KomboUnavailableError(`${query.resource}: ${outcome.reason}; no time left to retry`, outcome.code, outcome.status);
+        throw new KomboUnavailableError(
+          `${query.resource}: ${outcome.reason}; no time left to retry`,
+          outcome.code,
+          outcome.status,
+        );
       }
       this.options.onRetry?.({ reason: outcome.reason, waitMs, attempt });
       await this.sleep(waitMs);
@@ -151,8 +157,7 @@ export class KomboClient {
     timeoutMs: number,
     hadCursor: boolean,
   ): Promise<
-    | { page: Page }
-    | { reason: string; code: string | null; status: number | null; rateLimitedForMs?: number }
+    { page: Page } | { reason: string; code: string | null; status: number | null; rateLimitedForMs?: number }
   > {
     let response: Response;
     let text: string;
@@ -161,7 +166,11 @@ export class KomboClient {
       text = await response.text();
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      return { reason: timedOut ? `no answer within ${timeoutMs} ms` : `network error: ${errorMessage(error)}`, code: null, status: null };
+      return {
+        reason: timedOut ? `no answer within ${timeoutMs} ms` : `network error: ${errorMessage(error)}`,
+        code: null,
+        status: null,
+      };
     }
 
     if (response.ok) {
@@ -180,7 +189,11 @@ export class KomboClient {
       };
     }
     if (isRetryableResponse(response.status, error.code)) {
-      return { reason: `Kombo answered ${response.status}${error.code ? ` ${error.code}` : ''}`, code: error.code, status: response.status };
+      return {
+        reason: `Kombo answered ${response.status}${error.code ? ` ${error.code}` : ''}`,
+        code: error.code,
+        status: response.status,
+      };
     }
     throw classifyErrorResponse(response.status, error.code, error.message, hadCursor);
   }
@@ -204,7 +217,10 @@ function parseError(text: string): { code: string | null; message: string } {
   try {
     const parsed = errorEnvelopeSchema.safeParse(JSON.parse(text));
     if (parsed.success) {
-      return { code: parsed.data.error.code ?? null, message: parsed.data.error.message ?? parsed.data.error.title ?? '' };
+      return {
+        code: parsed.data.error.code ?? null,
+        message: parsed.data.error.message ?? parsed.data.error.title ?? '',
+      };
     }
   } catch {
     // Not JSON: a proxy or load balancer answered. The status alone decides.
@@ -220,5 +236,3 @@ function rateLimitWaitMs(headers: Headers): number {
   }
   return 1_000;
 }
-
-

@@ -62,7 +62,13 @@ const INPUT_INVALID = 'PLATFORM.INPUT_INVALID';
  * retry; nor is input Kombo called invalid.
  */
 export function isRetryableResponse(status: number, code: string | null): boolean {
-  if (code !== null && (code === 'INTEGRATION.SETUP_SYNC_PENDING' || code === INPUT_INVALID || INTEGRATION_UNAVAILABLE.has(code) || RESOURCE_UNAVAILABLE.has(code))) {
+  if (
+    code !== null &&
+    (code === 'INTEGRATION.SETUP_SYNC_PENDING' ||
+      code === INPUT_INVALID ||
+      INTEGRATION_UNAVAILABLE.has(code) ||
+      RESOURCE_UNAVAILABLE.has(code))
+  ) {
     return false;
   }
   return status === 429 || status >= 500 || (code !== null && RETRYABLE_CODES.has(code));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { configuredResourcesOf, resourceDefinition } from '../kombo/catalogue';
-import { fullJob, type QueuedJob } from '../sync/job';
 import { ACTIVE_STATE, type IntegrationRegistry, type JobQueue, type Telemetry } from '../ports';
+import { fullJob, type QueuedJob } from '../sync/job';
 
 /**
  * What the full-sync function is invoked with: anything from the weekly schedule (a full sync of
@@ -11,7 +11,11 @@ export const onDemandRequestSchema = z
   .object({
     integration_id: z.string().min(1),
     resources: z
-      .array(z.string().refine((resource) => resourceDefinition(resource) !== undefined, 'is not a resource in the catalogue'))
+      .array(
+        z
+          .string()
+          .refine((resource) => resourceDefinition(resource) !== undefined, 'is not a resource in the catalogue'),
+      )
       .min(1)
       .optional(),
     force_sweep: z.boolean().optional(),
@@ -55,12 +59,17 @@ export async function planWeeklyFullSync(runId: string, deps: PlanDependencies):
   const result = { runId, integrations: integrations.length - skipped.length, skipped, jobs: jobs.length };
   deps.telemetry.info('weekly full sync planned', { ...result, skipped: skipped.length });
   deps.telemetry.count('FullSyncJobsPlanned', jobs.length);
-  for (const { integrationId, state } of skipped) deps.telemetry.info('full sync skips an integration that is not active', { integrationId, state });
+  for (const { integrationId, state } of skipped)
+    deps.telemetry.info('full sync skips an integration that is not active', { integrationId, state });
   return result;
 }
 
 /** On demand: the named resources (or every configured one) of one integration, whatever its state. */
-export async function planOnDemandFullSync(request: OnDemandRequest, runId: string, deps: PlanDependencies): Promise<PlanResult> {
+export async function planOnDemandFullSync(
+  request: OnDemandRequest,
+  runId: string,
+  deps: PlanDependencies,
+): Promise<PlanResult> {
   let resources = request.resources;
   if (!resources) {
     const integration = await deps.registry.get(request.integration_id);
@@ -69,12 +78,17 @@ export async function planOnDemandFullSync(request: OnDemandRequest, runId: stri
     }
     resources = configuredResourcesOf(integration.category, deps.syncResources);
   }
-  const jobs = resources.map((resource) => fullJob(request.integration_id, resource, runId, request.force_sweep === true));
+  const jobs = resources.map((resource) =>
+    fullJob(request.integration_id, resource, runId, request.force_sweep === true),
+  );
   await deps.queue.send(jobs);
   const result = { runId, integrations: 1, skipped: [], jobs: jobs.length };
-  deps.telemetry.info('on-demand full sync planned', { integrationId: request.integration_id, resources, forceSweep: request.force_sweep === true, runId });
+  deps.telemetry.info('on-demand full sync planned', {
+    integrationId: request.integration_id,
+    resources,
+    forceSweep: request.force_sweep === true,
+    runId,
+  });
   deps.telemetry.count('FullSyncJobsPlanned', jobs.length);
   return result;
 }
-
-

@@ -2,8 +2,7 @@
  * Every port of the domain, in one place: what `core` needs from the outside world. The adapters
  * (DynamoDB, SQS, Secrets Manager, Powertools) live in `lambdas/adapters/`; tests have fakes.
  */
-export type * from './kombo';
-export { EnqueueError, type DeadLetter, type JobQueue, type QueueMessage } from './queue';
+
 export {
   ACTIVE_STATE,
   DELETED_STATE,
@@ -14,6 +13,8 @@ export {
   type PurgeProgress,
   type RegisteredIntegration,
 } from './integrations';
+export type * from './kombo';
+export { type DeadLetter, EnqueueError, type JobQueue, type QueueMessage } from './queue';
 export type * from './secrets';
 export type * from './sync';
 export type * from './telemetry';

@@ -17,12 +17,25 @@ export interface RegisteredIntegration {
 
 export interface IntegrationRegistry {
   /** Adds the integration, or refreshes it. A deleted integration stays deleted. */
-  register(input: { id: string; tool: string; category: string; originId?: string | null | undefined; at: string }): Promise<void>;
+  register(input: {
+    id: string;
+    tool: string;
+    category: string;
+    originId?: string | null | undefined;
+    at: string;
+  }): Promise<void>;
   /**
    * Stores Kombo's new state; anything but ACTIVE blocks the integration's jobs until it changes.
    * A deleted integration stays deleted.
    */
-  setState(input: { id: string; tool: string; category: string; state: string; originId?: string | null | undefined; at: string }): Promise<void>;
+  setState(input: {
+    id: string;
+    tool: string;
+    category: string;
+    state: string;
+    originId?: string | null | undefined;
+    at: string;
+  }): Promise<void>;
   /**
    * Marks the integration deleted: its jobs are dropped from now on, and its registry entry keeps
    * only the tool, category and state DELETED (no customer details), so a late event cannot revive it.

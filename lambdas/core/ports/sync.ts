@@ -65,7 +65,10 @@ export interface RecordStore {
   /** Deletes these items of a resource; idempotent. */
   remove(partition: { integrationId: string; resource: string }, ids: readonly string[]): Promise<void>;
   /** Deletes one page of a resource's items; idempotent. */
-  purge(partition: { integrationId: string; resource: string }, startKey: string | undefined): Promise<ScanPage<{ deleted: number }>>;
+  purge(
+    partition: { integrationId: string; resource: string },
+    startKey: string | undefined,
+  ): Promise<ScanPage<{ deleted: number }>>;
 }
 
 export interface WalkCounts {
@@ -147,7 +150,11 @@ export interface StateStore {
   forgetResource(integrationId: string, resource: string, runId: string | undefined): Promise<void>;
   /** True when a full-sync run has already completed for the resource (its run item exists). */
   runCompleted(integrationId: string, resource: string, runId: string): Promise<boolean>;
-  recordFailure(integrationId: string, resource: string, failure: { at: string; code: string | null; message: string }): Promise<void>;
+  recordFailure(
+    integrationId: string,
+    resource: string,
+    failure: { at: string; code: string | null; message: string },
+  ): Promise<void>;
   /** Deletes one page of the integration's state items, all but its `meta` item. */
   purgeStatePage(integrationId: string): Promise<{ deleted: number; more: boolean }>;
 }

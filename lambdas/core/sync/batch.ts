@@ -1,7 +1,7 @@
-import type { JobResult, RunnableJob } from './outcomes';
-import { jobGroupId, jobResource, syncJobSchema, type SyncJob } from './job';
-import type { Deadline, DeadLetter, QueueMessage, Telemetry } from '../ports';
 import { describeIssues, errorMessage } from '../describe';
+import type { DeadLetter, Deadline, QueueMessage, Telemetry } from '../ports';
+import { jobGroupId, jobResource, type SyncJob, syncJobSchema } from './job';
+import type { JobResult, RunnableJob } from './outcomes';
 
 export interface BatchDependencies {
   readonly run: (job: RunnableJob, deadline: Deadline) => Promise<JobResult>;
@@ -34,7 +34,11 @@ export async function processBatch(
   return { failedMessageIds: failed.flat() };
 }
 
-async function processGroup(group: readonly QueueMessage[], deadline: Deadline, deps: BatchDependencies): Promise<string[]> {
+async function processGroup(
+  group: readonly QueueMessage[],
+  deadline: Deadline,
+  deps: BatchDependencies,
+): Promise<string[]> {
   const jobs: Coalesced[] = [];
   for (let index = 0; index < group.length; index++) {
     const message = group[index] as QueueMessage;
@@ -42,10 +46,17 @@ async function processGroup(group: readonly QueueMessage[], deadline: Deadline, 
     if (typeof parsed === 'string') {
       try {
         await deps.deadLetter(message, parsed);
-        deps.telemetry.error('invalid job message moved to the dead-letter queue', { messageId: message.messageId, problem: parsed });
+        deps.telemetry.error('invalid job message moved to the dead-letter queue', {
+          messageId: message.messageId,
+          problem: parsed,
+        });
         deps.telemetry.count('JobsDeadLettered');
       } catch (error) {
-        deps.telemetry.error('could not dead-letter an invalid job message; it will be retried', { messageId: message.messageId, problem: parsed, reason: String(error) });
+        deps.telemetry.error('could not dead-letter an invalid job message; it will be retried', {
+          messageId: message.messageId,
+          problem: parsed,
+          reason: String(error),
+        });
         return failFrom(group, index, jobs);
       }
       continue;
@@ -85,7 +96,11 @@ async function runCaught(deps: BatchDependencies, runnable: RunnableJob, deadlin
   try {
     return await deps.run(runnable, deadline);
   } catch (error) {
-    return { outcome: 'failed', code: null, reason: error instanceof Error ? `${error.name}: ${errorMessage(error)}` : errorMessage(error) };
+    return {
+      outcome: 'failed',
+      code: null,
+      reason: error instanceof Error ? `${error.name}: ${errorMessage(error)}` : errorMessage(error),
+    };
   }
 }
 
@@ -100,7 +115,11 @@ function sameWork(a: SyncJob, b: SyncJob): boolean {
 }
 
 function workIdentity(job: SyncJob) {
-  return { ...describeJob(job), runId: job.kind === 'full' ? job.runId : undefined, forceSweep: job.kind === 'full' ? job.forceSweep : undefined };
+  return {
+    ...describeJob(job),
+    runId: job.kind === 'full' ? job.runId : undefined,
+    forceSweep: job.kind === 'full' ? job.forceSweep : undefined,
+  };
 }
 
 function describeJob(job: SyncJob) {

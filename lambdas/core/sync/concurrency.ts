@@ -1,5 +1,8 @@
 /** How a pool run ended: every item done, stopped by a task, or failed by one. */
-export type PoolOutcome = { readonly status: 'done' } | { readonly status: 'stopped' } | { readonly status: 'failed'; readonly error: unknown };
+export type PoolOutcome =
+  | { readonly status: 'done' }
+  | { readonly status: 'stopped' }
+  | { readonly status: 'failed'; readonly error: unknown };
 
 /**
  * Runs `task` over `items` with at most `limit` in flight. Once a task asks to stop (returns

@@ -1,5 +1,5 @@
-import type { EngineContext } from './engine-context';
 import type { Walk } from '../ports';
+import type { EngineContext } from './engine-context';
 
 /**
  * Ends every step of a walk that wrote something (or tried to). If the integration was marked
@@ -8,7 +8,11 @@ import type { Walk } from '../ports';
  * mark, or the writes finished before the mark was set and the purge, which starts after it, finds
  * them.
  */
-export async function deletedMeanwhile(ctx: EngineContext, walk: Walk, writtenIds: readonly string[]): Promise<boolean> {
+export async function deletedMeanwhile(
+  ctx: EngineContext,
+  walk: Walk,
+  writtenIds: readonly string[],
+): Promise<boolean> {
   if (!(await ctx.integrations.integrationState(walk.integrationId))?.deletedAt) return false;
   await ctx.records.remove({ integrationId: walk.integrationId, resource: walk.resource }, writtenIds);
   await ctx.state.forgetResource(walk.integrationId, walk.resource, walk.runId);
@@ -16,7 +20,11 @@ export async function deletedMeanwhile(ctx: EngineContext, walk: Walk, writtenId
 }
 
 /** A failure goes into the resource's cursor item, which must not outlive a purge either. */
-export async function recordFailure(ctx: EngineContext, walk: Walk, failure: { code: string | null; message: string }): Promise<'recorded' | 'deleted'> {
+export async function recordFailure(
+  ctx: EngineContext,
+  walk: Walk,
+  failure: { code: string | null; message: string },
+): Promise<'recorded' | 'deleted'> {
   await ctx.state.recordFailure(walk.integrationId, walk.resource, { at: ctx.now().toISOString(), ...failure });
   return (await deletedMeanwhile(ctx, walk, [])) ? 'deleted' : 'recorded';
 }

@@ -1,8 +1,17 @@
+import { sleep } from '../backoff';
+import type {
+  Deadline,
+  IntegrationStatus,
+  JobQueue,
+  PageSource,
+  RecordStore,
+  StateStore,
+  Telemetry,
+  WalkCounts,
+} from '../ports';
 import { continuationOf } from './job';
 import type { JobProgress, JobResult, RunnableJob } from './outcomes';
 import type { EngineSettings } from './settings';
-import type { Deadline, IntegrationStatus, JobQueue, PageSource, RecordStore, StateStore, Telemetry, WalkCounts } from '../ports';
-import { sleep } from '../backoff';
 
 export interface EngineDependencies {
   readonly kombo: PageSource;
@@ -31,7 +40,14 @@ export function engineContext(deps: EngineDependencies, settings: EngineSettings
   };
 }
 
-export const emptyCounts = (): WalkCounts => ({ written: 0, unchanged: 0, stale: 0, tombstoned: 0, oversized: 0, rejected: 0 });
+export const emptyCounts = (): WalkCounts => ({
+  written: 0,
+  unchanged: 0,
+  stale: 0,
+  tombstoned: 0,
+  oversized: 0,
+  rejected: 0,
+});
 
 /** Kombo requests may use the time until half the margin is left; the rest is for writing and checkpointing. */
 export function requestDeadline(ctx: EngineContext, deadline: Deadline): Deadline {
@@ -44,11 +60,21 @@ export function mayStart(ctx: EngineContext, stepsThisInvocation: number, deadli
 }
 
 /** Enqueues the job again to carry on from its checkpoint; `step` makes the message unique. */
-export async function continueLater(ctx: EngineContext, runnable: RunnableJob, step: string, progress: JobProgress): Promise<JobResult> {
+export async function continueLater(
+  ctx: EngineContext,
+  runnable: RunnableJob,
+  step: string,
+  progress: JobProgress,
+): Promise<JobResult> {
   const { job } = runnable;
   const target = job.kind === 'purge' ? 'purge' : job.resource;
   await ctx.queue.send([continuationOf(job, runnable.requestedAt, `continue#${target}#${step}`)]);
-  ctx.telemetry.info('job continues in a new invocation', { integrationId: job.integrationId, target, kind: job.kind, step });
+  ctx.telemetry.info('job continues in a new invocation', {
+    integrationId: job.integrationId,
+    target,
+    kind: job.kind,
+    step,
+  });
   ctx.telemetry.count('WalksContinued');
   return { outcome: 'continued', ...progress };
 }

@@ -33,7 +33,11 @@ export function decideFailure(error: unknown, pagesThisInvocation: number): Fail
 }
 
 /** The parts of a failure that are safe to log and store: Kombo's code and status, the message. */
-export function describeFailure(error: unknown): { readonly code: string | null; readonly status: number | null; readonly message: string } {
+export function describeFailure(error: unknown): {
+  readonly code: string | null;
+  readonly status: number | null;
+  readonly message: string;
+} {
   if (error instanceof KomboError) return { code: error.code, status: error.status, message: error.message };
   if (error instanceof Error) return { code: error.name, status: null, message: `${error.name}: ${error.message}` };
   return { code: null, status: null, message: String(error) };

@@ -1,17 +1,19 @@
-import { continueLater, engineContext, type EngineContext, type EngineDependencies } from './engine-context';
-import type { IntegrationBlock } from '../ports';
+import type { Deadline, IntegrationBlock } from '../ports';
+import { continueLater, type EngineContext, type EngineDependencies, engineContext } from './engine-context';
 import type { JobResult, RunnableJob } from './outcomes';
 import { purgeIntegration } from './purge';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './settings';
 import { runWalkJob } from './walk-job';
-import type { Deadline } from '../ports';
 
 export interface JobRunner {
   run(runnable: RunnableJob, deadline: Deadline): Promise<JobResult>;
 }
 
 /** The sync engine's entry: routes a job to the purge or to a walk, after the integration's checks. */
-export function createJobRunner(deps: EngineDependencies, settings: EngineSettings = DEFAULT_ENGINE_SETTINGS): JobRunner {
+export function createJobRunner(
+  deps: EngineDependencies,
+  settings: EngineSettings = DEFAULT_ENGINE_SETTINGS,
+): JobRunner {
   const ctx = engineContext(deps, settings);
   return { run: (runnable, deadline) => runJob(ctx, runnable, deadline) };
 }
@@ -32,7 +34,11 @@ async function runJob(ctx: EngineContext, runnable: RunnableJob, deadline: Deadl
   }
   if (integration?.block && isBlocked(integration.block, ctx.now())) {
     const { block } = integration;
-    ctx.telemetry.info('job skipped: integration unavailable', { ...context, blockedBy: block.by, code: block.by === 'kombo' ? block.code : block.state });
+    ctx.telemetry.info('job skipped: integration unavailable', {
+      ...context,
+      blockedBy: block.by,
+      code: block.by === 'kombo' ? block.code : block.state,
+    });
     ctx.telemetry.count('JobSkippedIntegrationUnavailable');
     return { outcome: 'skipped', reason: 'integration-unavailable' };
   }

@@ -6,11 +6,9 @@ import { resourceDefinition } from '../kombo/catalogue';
  * A sync job: the contract between the functions that enqueue work and the worker that runs it.
  * `v` versions the shape so a worker can refuse messages it does not understand.
  */
-const resourceName = z
-  .string()
-  .refine((resource) => resourceDefinition(resource) !== undefined, {
-    message: 'resource is not in the catalogue',
-  });
+const resourceName = z.string().refine((resource) => resourceDefinition(resource) !== undefined, {
+  message: 'resource is not in the catalogue',
+});
 
 export const deltaJobSchema = z.object({
   v: z.literal(1),

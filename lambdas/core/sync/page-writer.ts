@@ -1,8 +1,8 @@
 import type { KomboRecord } from '../kombo/responses';
-import { runPool } from './concurrency';
-import { emptyCounts, type EngineContext } from './engine-context';
-import { isExpiredDeletion, toRecordItem, type RecordItem, type RecordItemOptions } from './record-item';
 import type { Walk, WalkCounts, WriteResult } from '../ports';
+import { runPool } from './concurrency';
+import { type EngineContext, emptyCounts } from './engine-context';
+import { isExpiredDeletion, type RecordItem, type RecordItemOptions, toRecordItem } from './record-item';
 
 /**
  * How writing one page ended. `throttled`: DynamoDB throttled a write past the client's retries;
@@ -53,7 +53,8 @@ export async function writePage(ctx: EngineContext, walk: Walk, records: readonl
 
 function count(counts: WalkCounts, write: RecordWrite, item: RecordItem | undefined): void {
   if (write.refused) counts.rejected++;
-  if (write.outcome === 'written' || write.outcome === 'unchanged' || write.outcome === 'stale') counts[write.outcome]++;
+  if (write.outcome === 'written' || write.outcome === 'unchanged' || write.outcome === 'stale')
+    counts[write.outcome]++;
   if (write.outcome !== 'written' || !item) return;
   if (item.data_encoding === 'tombstone') counts.tombstoned++;
   if (item.data_encoding === 'gzip' || item.data_encoding === 'omitted') counts.oversized++;
@@ -89,9 +90,15 @@ async function writeRecord(
 }
 
 /** The next way down to store a record DynamoDB refused: compressed, then metadata only. */
-function fallbackItem(walk: Walk, record: KomboRecord, options: RecordItemOptions, refused: RecordItem): RecordItem | undefined {
+function fallbackItem(
+  walk: Walk,
+  record: KomboRecord,
+  options: RecordItemOptions,
+  refused: RecordItem,
+): RecordItem | undefined {
   if (refused.data_encoding === 'map') return toRecordItem(walk.integrationId, walk.resource, record, options, 'gzip');
-  if (refused.data_encoding === 'gzip') return toRecordItem(walk.integrationId, walk.resource, record, options, 'omitted');
+  if (refused.data_encoding === 'gzip')
+    return toRecordItem(walk.integrationId, walk.resource, record, options, 'omitted');
   return undefined;
 }
 

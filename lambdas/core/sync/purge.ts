@@ -1,8 +1,8 @@
 import { RESOURCE_CATALOGUE } from '../kombo/catalogue';
-import { continueLater, mayStart, type EngineContext } from './engine-context';
+import type { Deadline, PurgeProgress } from '../ports';
+import { continueLater, type EngineContext, mayStart } from './engine-context';
 import type { PurgeJob } from './job';
 import type { JobResult } from './outcomes';
-import type { Deadline, PurgeProgress } from '../ports';
 
 /** A purge's rounds: a walk that was mid-page when the purge began may leave items behind once. */
 const MAX_PURGE_ROUNDS = 3;
@@ -29,7 +29,12 @@ export async function purgeIntegration(
   let steps = 0;
   const progress = { walks: 0, pages: 0 };
   const later = () =>
-    continueLater(ctx, runnable, `${purge.round}#${purge.resourceIndex}#${purge.key ?? ''}#${ctx.now().getTime()}`, progress);
+    continueLater(
+      ctx,
+      runnable,
+      `${purge.round}#${purge.resourceIndex}#${purge.key ?? ''}#${ctx.now().getTime()}`,
+      progress,
+    );
   for (;;) {
     while (purge.resourceIndex < RESOURCE_CATALOGUE.length) {
       if (!mayStart(ctx, steps++, deadline)) return later();
@@ -55,7 +60,11 @@ export async function purgeIntegration(
       telemetry.error('purge failed', { integrationId, rounds: purge.round, leftovers });
       return { outcome: 'failed', code: null, reason };
     }
-    telemetry.warn('purge found items written meanwhile; purging again', { integrationId, round: purge.round, leftovers });
+    telemetry.warn('purge found items written meanwhile; purging again', {
+      integrationId,
+      round: purge.round,
+      leftovers,
+    });
     purge = { resourceIndex: 0, key: undefined, deleted: purge.deleted + leftovers, round: purge.round + 1 };
     await integrations.savePurgeProgress(integrationId, purge);
   }

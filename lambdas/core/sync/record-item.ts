@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { KomboRecord } from '../kombo/responses';
-import { TTL_ATTRIBUTE, recordPartition } from '../table-keys';
+import { recordPartition, TTL_ATTRIBUTE } from '../table-keys';
 
 /**
  * How one Kombo record is stored in the records table (the public data model; see README).
@@ -50,7 +50,10 @@ export interface RecordItemOptions {
  * expiry; it only replaces a record we still hold.
  */
 export function isExpiredDeletion(item: RecordItem, options: RecordItemOptions): boolean {
-  return item.remote_deleted_at !== null && Date.parse(item.remote_deleted_at) <= options.now.getTime() - options.tombstoneTtlSeconds * 1000;
+  return (
+    item.remote_deleted_at !== null &&
+    Date.parse(item.remote_deleted_at) <= options.now.getTime() - options.tombstoneTtlSeconds * 1000
+  );
 }
 
 export function normaliseTimestamp(value: string): string {
@@ -92,7 +95,8 @@ export function toRecordItem(
   const bytes = Buffer.byteLength(json);
   if (atMost === 'map') {
     const mapBytes = dynamoMapBytes(record, 0);
-    if (mapBytes !== undefined && mapBytes <= MAX_INLINE_DATA_BYTES) return { ...common, data: record, data_encoding: 'map' };
+    if (mapBytes !== undefined && mapBytes <= MAX_INLINE_DATA_BYTES)
+      return { ...common, data: record, data_encoding: 'map' };
   }
   if (atMost !== 'omitted') {
     const compressed = gzipSync(json);

@@ -1,9 +1,9 @@
 import { KomboError, KomboIntegrationUnavailableError } from '../kombo/errors';
 import type { KomboRecord } from '../kombo/responses';
-import { deletedMeanwhile } from './deletion-fence';
-import { mayStart, requestDeadline, type EngineContext } from './engine-context';
-import { writePage } from './page-writer';
 import type { Deadline, ListQuery, SweepProgress, Walk } from '../ports';
+import { deletedMeanwhile } from './deletion-fence';
+import { type EngineContext, mayStart, requestDeadline } from './engine-context';
+import { writePage } from './page-writer';
 
 /** Ids per recheck request: well inside a URL's length and Kombo's page size. */
 const RECHECK_IDS_PER_REQUEST = 100;
@@ -21,7 +21,12 @@ export type SweepOutcome =
  * (a count page, a sweep page) is checkpointed and counts as progress, so a failure after one
  * continues later instead of failing the job.
  */
-export async function sweepAfterFullWalk(ctx: EngineContext, walk: Walk, deadline: Deadline, progress: { pages: number }): Promise<SweepOutcome> {
+export async function sweepAfterFullWalk(
+  ctx: EngineContext,
+  walk: Walk,
+  deadline: Deadline,
+  progress: { pages: number },
+): Promise<SweepOutcome> {
   const { records, state } = ctx;
   walk.sweep ??= { phase: 'count', key: undefined, live: 0, candidates: 0, recovered: 0, swept: 0, braked: false };
   const sweep: SweepProgress = walk.sweep;
@@ -100,7 +105,12 @@ type Recheck =
  * Asks Kombo for the sweep candidates by id before anything is tombstoned: a record the walk
  * missed (pagination shifts while data changes) comes back and is written, not swept.
  */
-async function recheckUpstream(ctx: EngineContext, walk: Walk, ids: readonly string[], deadline: Deadline): Promise<Recheck> {
+async function recheckUpstream(
+  ctx: EngineContext,
+  walk: Walk,
+  ids: readonly string[],
+  deadline: Deadline,
+): Promise<Recheck> {
   const found: KomboRecord[] = [];
   for (let start = 0; start < ids.length; start += RECHECK_IDS_PER_REQUEST) {
     const fetched = await fetchByIds(ctx, walk, ids.slice(start, start + RECHECK_IDS_PER_REQUEST), deadline);
@@ -128,7 +138,8 @@ async function fetchByIds(
   const query: ListQuery = { integrationId: walk.integrationId, resource: walk.resource, includeDeleted: true, ids };
   const records: KomboRecord[] = [];
   try {
-    for await (const page of ctx.kombo.pages(query, { deadline: requestDeadline(ctx, deadline) })) records.push(...page.records);
+    for await (const page of ctx.kombo.pages(query, { deadline: requestDeadline(ctx, deadline) }))
+      records.push(...page.records);
     return { records };
   } catch (error) {
     if (!isUnknownIdsAnswer(error)) return { error };

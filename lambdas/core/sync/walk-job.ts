@@ -1,11 +1,11 @@
+import type { Deadline, Walk } from '../ports';
 import { deletedMeanwhile, recordFailure } from './deletion-fence';
-import { continueLater, emptyCounts, type EngineContext } from './engine-context';
+import { continueLater, type EngineContext, emptyCounts } from './engine-context';
 import { decideFailure, describeFailure } from './failure-policy';
 import type { WalkJob } from './job';
 import type { JobProgress, JobResult } from './outcomes';
 import { sweepAfterFullWalk } from './sweep';
-import { walkPages, type PagesOutcome } from './walk-runner';
-import type { Deadline, Walk } from '../ports';
+import { type PagesOutcome, walkPages } from './walk-runner';
 
 type Runnable = { readonly job: WalkJob; readonly requestedAt: number };
 type LogContext = Record<string, unknown>;
@@ -19,7 +19,12 @@ const walkStep = (walk: Walk) =>
  * one, and walks until the job is satisfied (a walk that started after the job was requested has
  * completed), time runs short, or the walk fails. The delta cursor moves only when a walk completes.
  */
-export async function runWalkJob(ctx: EngineContext, runnable: Runnable, deadline: Deadline, context: LogContext): Promise<JobResult> {
+export async function runWalkJob(
+  ctx: EngineContext,
+  runnable: Runnable,
+  deadline: Deadline,
+  context: LogContext,
+): Promise<JobResult> {
   const { job } = runnable;
   const { state, telemetry } = ctx;
   const progress = { walks: 0, pages: 0 };
@@ -27,8 +32,16 @@ export async function runWalkJob(ctx: EngineContext, runnable: Runnable, deadlin
     const resource = await state.resourceState(job.integrationId, job.resource);
     let walk = resource.walk;
     // Checked before a delta walk in progress is given up for the full walk, so a repeated full job leaves it be.
-    if (job.kind === 'full' && walk?.kind !== 'full' && progress.walks === 0 && (await state.runCompleted(job.integrationId, job.resource, job.runId))) {
-      telemetry.info('job skipped: this full-sync run has already completed for the resource', { ...context, runId: job.runId });
+    if (
+      job.kind === 'full' &&
+      walk?.kind !== 'full' &&
+      progress.walks === 0 &&
+      (await state.runCompleted(job.integrationId, job.resource, job.runId))
+    ) {
+      telemetry.info('job skipped: this full-sync run has already completed for the resource', {
+        ...context,
+        runId: job.runId,
+      });
       telemetry.count('JobCoalesced');
       return { outcome: 'skipped', reason: 'already-covered' };
     }
@@ -90,7 +103,9 @@ function newWalk(ctx: EngineContext, job: WalkJob, deltaCursor: string | undefin
   // fetchStart: taken before the first request, so nothing changed during the walk is skipped.
   const startedAt = ctx.now();
   const updatedAfter =
-    job.kind === 'delta' && deltaCursor ? new Date(Date.parse(deltaCursor) - ctx.settings.overlapMs).toISOString() : undefined;
+    job.kind === 'delta' && deltaCursor
+      ? new Date(Date.parse(deltaCursor) - ctx.settings.overlapMs).toISOString()
+      : undefined;
   return {
     integrationId: job.integrationId,
     resource: job.resource,
@@ -137,10 +152,24 @@ function droppedAsDeleted(ctx: EngineContext, context: LogContext): JobResult {
 }
 
 function reportCompleted(ctx: EngineContext, walk: Walk, durationMs: number, context: LogContext): void {
-  const summary = { ...context, runId: walk.runId, pages: walk.pages, invocations: walk.invocations, durationMs, ...walk.counts };
+  const summary = {
+    ...context,
+    runId: walk.runId,
+    pages: walk.pages,
+    invocations: walk.invocations,
+    durationMs,
+    ...walk.counts,
+  };
   if (walk.sweep) {
     const { live, candidates, recovered, swept, braked } = walk.sweep;
-    ctx.telemetry.info('full sync run summary', { ...summary, live, sweepCandidates: candidates, recovered, swept, braked });
+    ctx.telemetry.info('full sync run summary', {
+      ...summary,
+      live,
+      sweepCandidates: candidates,
+      recovered,
+      swept,
+      braked,
+    });
   } else {
     ctx.telemetry.info('walk completed', summary);
   }
@@ -164,7 +193,11 @@ async function onFailure(
   if (decision.action === 'block-integration') {
     const at = ctx.now();
     const until = new Date(at.getTime() + ctx.settings.integrationRecheckMs).toISOString();
-    await ctx.integrations.blockIntegration(walk.integrationId, { code: code ?? 'UNKNOWN', until, at: at.toISOString() });
+    await ctx.integrations.blockIntegration(walk.integrationId, {
+      code: code ?? 'UNKNOWN',
+      until,
+      at: at.toISOString(),
+    });
     await state.discardWalk(walk.integrationId, walk.resource);
     telemetry.warn('integration unavailable; its jobs are skipped until it changes', { ...fields, until });
     telemetry.count('IntegrationBlocked');
@@ -182,12 +215,20 @@ async function onFailure(
     case 'skip': {
       await state.discardWalk(walk.integrationId, walk.resource);
       const pending = decision.reason === 'integration-setup-pending';
-      telemetry.info(pending ? 'integration setup sync pending; Kombo sends data-changed when done' : 'resource not available for this integration', fields);
+      telemetry.info(
+        pending
+          ? 'integration setup sync pending; Kombo sends data-changed when done'
+          : 'resource not available for this integration',
+        fields,
+      );
       telemetry.count(pending ? 'JobSkippedSetupPending' : 'JobSkippedResourceUnavailable');
       return { outcome: 'skipped', reason: decision.reason };
     }
     case 'continue-later':
-      telemetry.warn('walk interrupted by a transient failure; continuing from the checkpoint in a new invocation', fields);
+      telemetry.warn(
+        'walk interrupted by a transient failure; continuing from the checkpoint in a new invocation',
+        fields,
+      );
       return continueLater(ctx, runnable, walkStep(walk), progress);
     case 'retry':
       telemetry.error('job failed; the queue delivers it again', fields);
@@ -197,7 +238,10 @@ async function onFailure(
         await abandon(ctx, walk, context);
         return { outcome: 'abandoned', code, reason: message };
       }
-      telemetry.error('walk failed permanently; the queue delivers it again, and it is abandoned if it keeps failing', { ...fields, failures: walk.failure?.count });
+      telemetry.error('walk failed permanently; the queue delivers it again, and it is abandoned if it keeps failing', {
+        ...fields,
+        failures: walk.failure?.count,
+      });
       return { outcome: 'failed', code, reason: message };
   }
 }

@@ -1,9 +1,9 @@
-import { KomboCursorRejectedError, KomboPaginationError } from '../kombo/errors';
-import { deletedMeanwhile } from './deletion-fence';
-import { mayStart, requestDeadline, type EngineContext } from './engine-context';
-import { writePage } from './page-writer';
-import type { Deadline, ListQuery, Page, Walk } from '../ports';
 import { backoffMs } from '../backoff';
+import { KomboCursorRejectedError, KomboPaginationError } from '../kombo/errors';
+import type { Deadline, ListQuery, Page, Walk } from '../ports';
+import { deletedMeanwhile } from './deletion-fence';
+import { type EngineContext, mayStart, requestDeadline } from './engine-context';
+import { writePage } from './page-writer';
 
 /** Where a walk through Kombo's pages stopped. */
 export type PagesOutcome =
@@ -21,7 +21,12 @@ type PageIterator = AsyncGenerator<Page & { cursor: string | undefined }>;
  * stops, the request in flight is settled first. A checkpointed cursor Kombo rejects restarts the
  * walk from the beginning, once.
  */
-export async function walkPages(ctx: EngineContext, walk: Walk, deadline: Deadline, progress: { pages: number }): Promise<PagesOutcome> {
+export async function walkPages(
+  ctx: EngineContext,
+  walk: Walk,
+  deadline: Deadline,
+  progress: { pages: number },
+): Promise<PagesOutcome> {
   for (;;) {
     const outcome = await walkFromCheckpoint(ctx, walk, deadline, progress);
     if (outcome.status !== 'restart') return outcome;
@@ -47,7 +52,11 @@ async function walkFromCheckpoint(
         if (!(error instanceof KomboCursorRejectedError)) return { status: 'failed', error };
         if (!(walk.pages > 0 && walk.next !== null && walk.restarts === 0)) {
           // Once more would loop: the walk fails, and is abandoned if that keeps happening.
-          const again = new KomboPaginationError(`${walk.resource}: Kombo rejected a cursor again after a restart`, error.code, error.status);
+          const again = new KomboPaginationError(
+            `${walk.resource}: Kombo rejected a cursor again after a restart`,
+            error.code,
+            error.status,
+          );
           return { status: 'failed', error: again };
         }
         return { status: 'restart' };
@@ -63,7 +72,14 @@ async function walkFromCheckpoint(
       }
       const written = await writeWithBackoff(ctx, walk, page, deadline);
       if (written !== 'written') {
-        if (await deletedMeanwhile(ctx, walk, page.records.map((record) => record.id))) return { status: 'deleted' };
+        if (
+          await deletedMeanwhile(
+            ctx,
+            walk,
+            page.records.map((record) => record.id),
+          )
+        )
+          return { status: 'deleted' };
         return written === 'throttled' ? { status: 'out-of-time' } : { status: 'failed', error: written.error };
       }
       walk.next = page.next;
@@ -73,7 +89,14 @@ async function walkFromCheckpoint(
       walk.failure = undefined;
       progress.pages++;
       await ctx.state.saveWalk(walk);
-      if (await deletedMeanwhile(ctx, walk, page.records.map((record) => record.id))) return { status: 'deleted' };
+      if (
+        await deletedMeanwhile(
+          ctx,
+          walk,
+          page.records.map((record) => record.id),
+        )
+      )
+        return { status: 'deleted' };
       if (!more) return { status: 'done' };
       if (!mayStart(ctx, 1, deadline)) return { status: 'out-of-time' };
     }
@@ -147,6 +170,9 @@ async function writeWithBackoff(
 /** Exponential, capped, with jitter over the upper half of the step. */
 export function throttleBackoffMs(ctx: EngineContext, throttles: number): number {
   // Half the step plus jitter over the other half: a throttle wants a real pause every time.
-  const step = backoffMs(throttles, { baseMs: ctx.settings.throttleBackoffMs, maxMs: ctx.settings.maxThrottleBackoffMs });
+  const step = backoffMs(throttles, {
+    baseMs: ctx.settings.throttleBackoffMs,
+    maxMs: ctx.settings.maxThrottleBackoffMs,
+  });
   return Math.ceil(step / 2 + (ctx.random() * step) / 2);
 }

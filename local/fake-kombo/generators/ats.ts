@@ -16,14 +16,14 @@ import {
   none,
   person,
   pool,
+  type RecordContext,
+  type RecordFields,
+  type ResourceGenerator,
   randomRemoteId,
   reference,
   remoteTimes,
   remoteUrl,
   sometimesNull,
-  type RecordContext,
-  type RecordFields,
-  type ResourceGenerator,
 } from './shared';
 
 const TOOL = 'greenhouse';
@@ -38,7 +38,11 @@ const SOURCES = ['LinkedIn', 'Referral', 'Career site', 'Agency', null] as const
 const ROLE_TYPES = ['HIRING_MANAGER', 'RECRUITER', 'COORDINATOR', 'SOURCER', 'INTERVIEWER', 'ADMIN'] as const;
 const JOB_STATUSES = ['OPEN', 'OPEN', 'CLOSED', 'DRAFT', 'ARCHIVED'] as const;
 
-const STAGES = pool('ats-stages', STAGE_NAMES.length, (random, index) => ({ ...reference(random), name: STAGE_NAMES[index], index }));
+const STAGES = pool('ats-stages', STAGE_NAMES.length, (random, index) => ({
+  ...reference(random),
+  name: STAGE_NAMES[index],
+  index,
+}));
 const JOBS = pool('ats-jobs', 32, (random) => ({ ...reference(random), name: pick(random, JOB_NAMES) }));
 const TAGS = pool('ats-tags', 16, (random) => [{ ...reference(random), name: pick(random, TAG_NAMES) }]);
 const HIRING_TEAMS = pool('ats-hiring-teams', 32, (random, index) => {
@@ -59,10 +63,20 @@ const JOB_STAGE_LISTS = pool('ats-job-stages', 16, (random) =>
 );
 const INTERVIEWERS = pool('ats-interviewers', 32, (random, index) => {
   const who = person(random);
-  return [{ ...reference(random), first_name: who.firstName, last_name: who.lastName, email: emailOf(who, index, 'company.example.com') }];
+  return [
+    {
+      ...reference(random),
+      first_name: who.firstName,
+      last_name: who.lastName,
+      email: emailOf(who, index, 'company.example.com'),
+    },
+  ];
 });
 const SCREENING_ANSWERS = frozen([
-  { question: { remote_id: null, title: 'Why do you want to join?', type: 'TEXT' }, answer: { content: 'The mission.' } },
+  {
+    question: { remote_id: null, title: 'Why do you want to join?', type: 'TEXT' },
+    answer: { content: 'The mission.' },
+  },
   { question: { remote_id: null, title: 'Do you need a visa?', type: 'BOOLEAN' }, answer: { checked: false } },
 ]);
 
@@ -118,7 +132,10 @@ function application({ random, ordinal }: RecordContext): RecordFields {
     current_stage: stage,
     job,
     interviews: none(),
-    offers: outcome === 'HIRED' ? [{ id: randomKomboId(random), remote_id: randomRemoteId(random), status: 'ACCEPTED' }] : none(),
+    offers:
+      outcome === 'HIRED'
+        ? [{ id: randomKomboId(random), remote_id: randomRemoteId(random), status: 'ACCEPTED' }]
+        : none(),
   };
 }
 
@@ -244,7 +261,9 @@ function offer({ random, ordinal }: RecordContext): RecordFields {
 }
 
 const SYSTEM_ROLES = frozen(
-  ROLE_TYPES.map((role) => [{ remote_id: null, remote_label: role.toLowerCase(), scope: 'SYSTEM', unified_type: role }]),
+  ROLE_TYPES.map((role) => [
+    { remote_id: null, remote_label: role.toLowerCase(), scope: 'SYSTEM', unified_type: role },
+  ]),
 );
 
 function user({ random, ordinal }: RecordContext): RecordFields {

@@ -15,13 +15,13 @@ import {
   pastDay,
   person,
   pool,
+  type RecordContext,
+  type RecordFields,
+  type ResourceGenerator,
   randomRemoteId,
   reference,
   remoteTimes,
   remoteUrl,
-  type RecordContext,
-  type RecordFields,
-  type ResourceGenerator,
 } from './shared';
 
 const JOB_TITLES = ['Software Engineer', 'HR Manager', 'Accountant', 'Sales Lead', 'Office Manager'] as const;
@@ -54,19 +54,39 @@ function absenceTypeFields(random: Random) {
 }
 
 function reviewCycleFields(random: Random): RecordFields {
-  return { name: `Review cycle H${integerBetween(random, 1, 2)}`, review_period_start_date: pastDay(random), remote_data: null };
+  return {
+    name: `Review cycle H${integerBetween(random, 1, 2)}`,
+    review_period_start_date: pastDay(random),
+    remote_data: null,
+  };
 }
 
-const GROUPS = pool('hris-groups', 16, (random) => ({ ...reference(random), name: pick(random, GROUP_NAMES), type: pick(random, GROUP_TYPES) }));
+const GROUPS = pool('hris-groups', 16, (random) => ({
+  ...reference(random),
+  name: pick(random, GROUP_NAMES),
+  type: pick(random, GROUP_TYPES),
+}));
 const GROUP_LISTS = pool('hris-group-lists', 16, (random) => [pick(random, GROUPS)]);
-const WORK_LOCATIONS = pool('hris-work-locations', 16, (random) => ({ ...reference(random), ...locationFields(random), ...NESTED_COMMON }));
+const WORK_LOCATIONS = pool('hris-work-locations', 16, (random) => ({
+  ...reference(random),
+  ...locationFields(random),
+  ...NESTED_COMMON,
+}));
 const LEGAL_ENTITIES = pool('hris-legal-entities', 4, (random, index) => ({
   ...reference(random),
   name: LEGAL_ENTITY_NAMES[index],
   address: address(random),
 }));
-const ABSENCE_TYPES = pool('hris-absence-types', 8, (random) => ({ ...reference(random), ...absenceTypeFields(random), ...NESTED_COMMON }));
-const REVIEW_CYCLES = pool('hris-review-cycles', 8, (random) => ({ ...reference(random), ...reviewCycleFields(random), ...NESTED_COMMON }));
+const ABSENCE_TYPES = pool('hris-absence-types', 8, (random) => ({
+  ...reference(random),
+  ...absenceTypeFields(random),
+  ...NESTED_COMMON,
+}));
+const REVIEW_CYCLES = pool('hris-review-cycles', 8, (random) => ({
+  ...reference(random),
+  ...reviewCycleFields(random),
+  ...NESTED_COMMON,
+}));
 const MANAGERS = pool('hris-managers', 64, (random, index) => {
   const who = person(random);
   return {
@@ -99,7 +119,9 @@ const STAFFING_LEGAL_ENTITIES = pool('hris-staffing-legal-entities', 4, (_, inde
   const entity = LEGAL_ENTITIES[index];
   return [{ id: entity.id, remote_id: entity.remote_id, name: entity.name }];
 });
-const EMPLOYMENT_TYPE_LISTS = pool('hris-employment-types', 1, () => [{ remote_label: 'Full-time', unified_type: 'FULL_TIME' }]);
+const EMPLOYMENT_TYPE_LISTS = pool('hris-employment-types', 1, () => [
+  { remote_label: 'Full-time', unified_type: 'FULL_TIME' },
+]);
 
 /** An employment, as its own record or nested in its employee (then with the common fields). */
 function employmentFields(random: Random, employeeId: string): RecordFields {
@@ -272,11 +294,20 @@ function staffingEntity({ random, ordinal }: RecordContext): RecordFields {
 
 export const HRIS_GENERATORS: readonly ResourceGenerator[] = [
   { resource: 'hris/employees', category: 'HRIS', generate: employee },
-  { resource: 'hris/employments', category: 'HRIS', generate: ({ random }) => employmentFields(random, randomKomboId(random)) },
+  {
+    resource: 'hris/employments',
+    category: 'HRIS',
+    generate: ({ random }) => employmentFields(random, randomKomboId(random)),
+  },
   {
     resource: 'hris/groups',
     category: 'HRIS',
-    generate: ({ random }) => ({ name: pick(random, GROUP_NAMES), type: pick(random, GROUP_TYPES), parent_id: null, remote_data: null }),
+    generate: ({ random }) => ({
+      name: pick(random, GROUP_NAMES),
+      type: pick(random, GROUP_TYPES),
+      parent_id: null,
+      remote_data: null,
+    }),
   },
   { resource: 'hris/locations', category: 'HRIS', generate: ({ random }) => locationFields(random) },
   {

@@ -1,7 +1,7 @@
+import type { Category } from '../types';
 import { ATS_GENERATORS } from './ats';
 import { HRIS_GENERATORS } from './hris';
 import { LMS_GENERATORS } from './lms';
-import type { Category } from '../types';
 import type { ResourceGenerator } from './shared';
 
 export type { RecordContext, RecordFields, ResourceGenerator } from './shared';

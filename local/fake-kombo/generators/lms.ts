@@ -14,14 +14,20 @@ import {
   pastInstant,
   person,
   pool,
-  randomRemoteId,
-  reference,
   type RecordContext,
   type RecordFields,
   type ResourceGenerator,
+  randomRemoteId,
+  reference,
 } from './shared';
 
-const COURSE_TITLES = ['Security awareness', 'Feedback basics', 'SQL for analysts', 'Leading teams', 'GDPR 101'] as const;
+const COURSE_TITLES = [
+  'Security awareness',
+  'Feedback basics',
+  'SQL for analysts',
+  'Leading teams',
+  'GDPR 101',
+] as const;
 const SKILLS = ['Communication', 'SQL', 'Leadership', 'Data protection', 'Negotiation'] as const;
 const PROVIDERS = ['Coursera', 'LinkedIn Learning', 'Udemy Business', 'Internal'] as const;
 const PROGRESSION_STATUSES = ['ENROLLED', 'IN_PROGRESS', 'COMPLETED', 'DROPPED'] as const;
@@ -40,9 +46,14 @@ function user({ random, ordinal }: RecordContext): RecordFields {
   };
 }
 
-const PROVIDER_POOL = pool('lms-providers', PROVIDERS.length, (random, index) => ({ ...reference(random), name: PROVIDERS[index] }));
+const PROVIDER_POOL = pool('lms-providers', PROVIDERS.length, (random, index) => ({
+  ...reference(random),
+  name: PROVIDERS[index],
+}));
 const COURSES = pool('lms-courses', 32, (random) => reference(random));
-const SKILL_ASSIGNMENTS = pool('lms-skill-assignments', 16, (random) => [{ skill: { ...reference(random), name: pick(random, SKILLS) } }]);
+const SKILL_ASSIGNMENTS = pool('lms-skill-assignments', 16, (random) => [
+  { skill: { ...reference(random), name: pick(random, SKILLS) } },
+]);
 
 function revision(random: Random, courseId: string): Record<string, unknown> {
   return {

@@ -56,13 +56,48 @@ export function frozen<T>(value: T): T {
 }
 
 const FIRST_NAMES = [
-  'Ada', 'Grace', 'Alan', 'Katherine', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Frances',
-  'Edsger', 'Radia', 'Tim', 'Hedy', 'Donald', 'Sophie', 'Yukihiro', 'Anita', 'Guido', 'Shafi',
+  'Ada',
+  'Grace',
+  'Alan',
+  'Katherine',
+  'Linus',
+  'Margaret',
+  'Dennis',
+  'Barbara',
+  'Ken',
+  'Frances',
+  'Edsger',
+  'Radia',
+  'Tim',
+  'Hedy',
+  'Donald',
+  'Sophie',
+  'Yukihiro',
+  'Anita',
+  'Guido',
+  'Shafi',
 ] as const;
 const LAST_NAMES = [
-  'Lovelace', 'Hopper', 'Turing', 'Johnson', 'Torvalds', 'Hamilton', 'Ritchie', 'Liskov', 'Thompson',
-  'Allen', 'Dijkstra', 'Perlman', 'Berners-Lee', 'Lamarr', 'Knuth', 'Wilson', 'Matsumoto', 'Borg',
-  'van Rossum', 'Goldwasser',
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Johnson',
+  'Torvalds',
+  'Hamilton',
+  'Ritchie',
+  'Liskov',
+  'Thompson',
+  'Allen',
+  'Dijkstra',
+  'Perlman',
+  'Berners-Lee',
+  'Lamarr',
+  'Knuth',
+  'Wilson',
+  'Matsumoto',
+  'Borg',
+  'van Rossum',
+  'Goldwasser',
 ] as const;
 const CITIES = [
   { city: 'Berlin', state: 'Berlin', country: 'DE', zip: '10115' },
@@ -101,7 +136,10 @@ export function emailOf(who: Person, ordinal: number, domain = 'example.com'): s
 const INSTANTS = pool('instants', 4096, (random) => {
   const created = HISTORY_END_MS - Math.floor(random.next() * 1_000 * DAY_MS);
   const updated = created + Math.floor(random.next() * 30 * DAY_MS);
-  return { created: new Date(created).toISOString(), updated: new Date(Math.min(updated, HISTORY_END_MS)).toISOString() };
+  return {
+    created: new Date(created).toISOString(),
+    updated: new Date(Math.min(updated, HISTORY_END_MS)).toISOString(),
+  };
 });
 
 /** A remote creation time and a later update time, ISO with milliseconds, before the history end. */
@@ -125,7 +163,9 @@ export function daysAfter(isoInstant: string, days: number): string {
   return new Date(Date.parse(isoInstant) + days * DAY_MS).toISOString();
 }
 
-export type Address = Readonly<Record<'city' | 'country' | 'raw' | 'state' | 'street_1' | 'street_2' | 'zip_code', string | null>>;
+export type Address = Readonly<
+  Record<'city' | 'country' | 'raw' | 'state' | 'street_1' | 'street_2' | 'zip_code', string | null>
+>;
 
 const ADDRESSES = pool('addresses', 64, (random): Address => {
   const place = pick(random, CITIES);
@@ -179,7 +219,9 @@ export function integrationFields(random: Random): readonly unknown[] {
   return chance(random, 0.2) ? pick(random, INTEGRATION_FIELDS) : EMPTY;
 }
 
-const CUSTOM_FIELDS = pool('custom-fields', 32, (random) => ({ cost_center: `CC-${integerBetween(random, 100, 999)}` }));
+const CUSTOM_FIELDS = pool('custom-fields', 32, (random) => ({
+  cost_center: `CC-${integerBetween(random, 100, 999)}`,
+}));
 
 /** Kombo's free-form `custom_fields`. */
 export function customFields(random: Random): Readonly<Record<string, unknown>> | null {
