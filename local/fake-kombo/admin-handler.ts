@@ -4,8 +4,11 @@
  * Bad input answers 400 naming the field; misuse (unknown integration or record) 404 or 409.
  *
  *   GET    /_admin/info                       → { baseUrl, apiKey, resources }
- *   POST   /_admin/integrations               { id, tool?, category, state? }
+ *   POST   /_admin/integrations               { id, tool?, category, state?, originId?, organizationName? }
  *   POST   /_admin/integrations/state         { id, state }
+ *   POST   /_admin/integrations/read-model    { id, modelId, available }
+ *   POST   /_admin/integrations/data-expired-at { id, dataExpiredAt: iso | null }
+ *   POST   /_admin/integrations/remove        { id }
  *   POST   /_admin/seed                       { integrationId, resource, count } → { count, ids }
  *   POST   /_admin/records/create             { integrationId, resource, overrides? } → record
  *   POST   /_admin/records/update             { integrationId, resource, id, patch? } → record
@@ -43,8 +46,13 @@ const integrationInput = z.strictObject({
   tool: nonEmpty.optional(),
   category,
   state: integrationState.optional(),
+  originId: nonEmpty.nullable().optional(),
+  organizationName: nonEmpty.optional(),
 });
 const stateInput = z.strictObject({ id: nonEmpty, state: integrationState });
+const readModelInput = z.strictObject({ id: nonEmpty, modelId: nonEmpty, available: z.boolean() });
+const dataExpiredAtInput = z.strictObject({ id: nonEmpty, dataExpiredAt: z.iso.datetime({ offset: true }).nullable() });
+const integrationIdInput = z.strictObject({ id: nonEmpty });
 const seedInput = z.strictObject({ ...target, count: z.number().int().min(0).max(5_000_000) });
 const createInput = z.strictObject({ ...target, overrides: fields.optional() });
 const updateInput = z.strictObject({ ...target, id: nonEmpty, patch: fields.optional() });
@@ -139,6 +147,19 @@ async function route(request: IncomingMessage, response: ServerResponse, url: UR
       fake.setIntegrationState(input.id, input.state);
       return sendNoContent(response);
     }
+    case 'POST /integrations/read-model': {
+      const input = await body(readModelInput);
+      fake.setReadModelAvailable(input.id, input.modelId, input.available);
+      return sendNoContent(response);
+    }
+    case 'POST /integrations/data-expired-at': {
+      const input = await body(dataExpiredAtInput);
+      fake.setDataExpiredAt(input.id, input.dataExpiredAt);
+      return sendNoContent(response);
+    }
+    case 'POST /integrations/remove':
+      fake.removeIntegration((await body(integrationIdInput)).id);
+      return sendNoContent(response);
     case 'POST /seed': {
       const input = await body(seedInput);
       const ids = fake.seed(input.integrationId, input.resource, input.count).map((record) => record.id);

@@ -1,15 +1,22 @@
 /**
- * `GET /v1/<resource>`: the Kombo list endpoints. Checks run in this order: rate limit (every
- * answer carries the `ratelimit-*` headers), API key, route, injected faults, integration,
- * query, unknown `ids` (only when the `unknownIds` switch says to answer them), then one page
- * of records.
+ * `GET /v1/<resource>`, the Kombo list endpoints, and `GET /v1/integrations/{integration_id}`.
+ * Checks run in this order: rate limit (every answer carries the `ratelimit-*` headers), API
+ * key, route, injected faults; then, for a list, integration, query, unknown `ids` (only when
+ * the `unknownIds` switch says to answer them) and one page of records; for the integration
+ * endpoint, the integration's details (see `integration-endpoint.ts`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApiError, apiError, errorBody, plainError } from './api-errors';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { FaultBook } from './faults';
-import { generatorFor } from './generators';
+import { generatorFor, type ResourceGenerator } from './generators';
 import { bearerToken, headerValue, sendJsonText } from './http';
+import {
+  INTEGRATIONS_RESOURCE,
+  integrationAnswer,
+  integrationIdFromPath,
+  integrationNotFound,
+} from './integration-endpoint';
 import { integrationError } from './integration-errors';
 import { parseListQuery } from './list-query';
 import { type RateLimiter, rateLimitHeaders } from './rate-limiter';
@@ -41,13 +48,13 @@ export async function handleApiRequest(
   url: URL,
   deps: ApiDependencies,
 ): Promise<void> {
-  const requestedResource = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : '';
-  const generator = generatorFor(requestedResource);
-  const integrationId = headerValue(request.headers, 'x-integration-id');
+  const route = routeOf(url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : '');
+  const integrationId =
+    route?.kind === 'integration' ? route.integrationId : headerValue(request.headers, 'x-integration-id');
   const logEntry: RecordedRequest = {
     method: request.method ?? 'GET',
     path: url.pathname,
-    resource: generator ? requestedResource : null,
+    resource: route && resourceOf(route),
     query: Object.fromEntries(url.searchParams),
     integrationId,
     status: 0,
@@ -77,15 +84,18 @@ export async function handleApiRequest(
   if (token !== deps.apiKey) {
     return fail(apiError('PLATFORM.AUTHENTICATION_INVALID', 'Pass a valid API key as "Authorization: Bearer <key>".'));
   }
-  if (!generator) return fail(plainError(404, `There is no endpoint ${request.method} ${url.pathname}.`));
+  if (route === null) return fail(plainError(404, `There is no endpoint ${request.method} ${url.pathname}.`));
   if (request.method !== 'GET') return fail(plainError(405, `${request.method} is not allowed on ${url.pathname}.`));
 
   const cursorText = url.searchParams.get('cursor');
+  // The integration endpoint has no pages and no cursor: faults naming a page, and
+  // `reject-cursor` faults, only ever hit lists.
+  const paged = route.kind === 'list';
   const faults = deps.faults.take({
-    resource: requestedResource,
+    resource: resourceOf(route),
     integrationId,
-    page: cursorText === null ? 1 : (decodeCursor(cursorText)?.page ?? null),
-    hasCursor: cursorText !== null,
+    page: paged ? (cursorText === null ? 1 : (decodeCursor(cursorText)?.page ?? null)) : null,
+    hasCursor: paged && cursorText !== null,
   });
   for (const fault of faults) {
     logEntry.fault = fault.kind;
@@ -99,13 +109,16 @@ export async function handleApiRequest(
     return answer(faulty.status, faulty.body);
   }
 
+  if (route.kind === 'integration') {
+    const details = integrationAnswer(deps.store, route.integrationId);
+    return typeof details === 'string' ? answer(200, details) : fail(details);
+  }
+  const { resource: requestedResource, generator } = route;
   if (integrationId === null || integrationId === '') {
     return fail(apiError('PLATFORM.INPUT_INVALID', 'The X-Integration-Id header is required.'));
   }
   const integration = deps.store.findIntegration(integrationId);
-  if (!integration) {
-    return fail(apiError('PLATFORM.INTEGRATION_NOT_FOUND', `No integration with the id "${integrationId}" exists.`));
-  }
+  if (!integration) return fail(integrationNotFound(integrationId));
   const unusable = integrationError(integration, generator.category, requestedResource);
   if (unusable) return fail(unusable);
 
@@ -124,6 +137,23 @@ export async function handleApiRequest(
   const next =
     found.nextAfterSeq === null ? null : encodeCursor({ afterSeq: found.nextAfterSeq, page: pageNumber + 1, filters });
   answer(200, JSON.stringify({ status: 'success', data: { next, results: found.results } }));
+}
+
+type Route =
+  | { readonly kind: 'list'; readonly resource: string; readonly generator: ResourceGenerator }
+  | { readonly kind: 'integration'; readonly integrationId: string };
+
+/** Which endpoint a path below `/v1/` names, or null when none. */
+function routeOf(path: string): Route | null {
+  const generator = generatorFor(path);
+  if (generator) return { kind: 'list', resource: path, generator };
+  const integrationId = integrationIdFromPath(path);
+  return integrationId === null ? null : { kind: 'integration', integrationId };
+}
+
+/** The name requests are recorded, and faults matched, under. */
+function resourceOf(route: Route): string {
+  return route.kind === 'list' ? route.resource : INTEGRATIONS_RESOURCE;
 }
 
 type AnsweringFault = Exclude<Fault, { kind: 'latency' } | { kind: 'timeout' }>;

@@ -1,6 +1,7 @@
 /**
- * A stateful fake of Kombo's REST API (list endpoints, errors, rate limits, faults) that also
- * sends Kombo-style webhooks. For tests, benchmarks and local runs; loopback by default.
+ * A stateful fake of Kombo's REST API (list endpoints, `GET /integrations/{id}`, errors, rate
+ * limits, faults) that also sends Kombo-style webhooks. For tests, benchmarks and local runs;
+ * loopback by default.
  *
  *   const fake = await startFakeKombo({ seed: 7 });
  *   fake.addIntegration({ id: 'greenhouse:abc', category: 'ATS' });
@@ -25,6 +26,8 @@ import { assertUnknownIdsAnswer } from './unknown-ids';
 import { deliverWebhook } from './webhooks';
 
 export { resourceCategory, servedResources } from './generators';
+export { INTEGRATIONS_RESOURCE } from './integration-endpoint';
+export { readModelId } from './read-models';
 export { FakeKomboUsageError } from './store';
 export type * from './types';
 
@@ -115,10 +118,15 @@ export async function startFakeKombo(options: FakeKomboOptions = {}): Promise<Fa
     },
     addIntegration: (input) => void store.addIntegration(input),
     setIntegrationState: (id, state) => store.setIntegrationState(id, state),
+    setReadModelAvailable: (integrationId, modelId, available) =>
+      store.setReadModelAvailable(integrationId, modelId, available),
+    setDataExpiredAt: (integrationId, iso) => store.setDataExpiredAt(integrationId, iso),
+    removeIntegration: (integrationId) => store.removeIntegration(integrationId),
     seed: (integrationId, resource, count) => store.seed(integrationId, resource, count),
     create: (integrationId, resource, overrides) => store.create(integrationId, resource, overrides),
     update: (integrationId, resource, id, patch) => store.update(integrationId, resource, id, patch),
     touchNested: (integrationId, resource, id) => store.touchNested(integrationId, resource, id),
+    dropField: (integrationId, resource, field) => store.dropField(integrationId, resource, field),
     remove: (integrationId, resource, id) => store.remove(integrationId, resource, id),
     vanish: (integrationId, resource, id) => store.vanish(integrationId, resource, id),
     records: (integrationId, resource, opts) => store.records(integrationId, resource, opts),

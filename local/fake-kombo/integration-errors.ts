@@ -1,4 +1,5 @@
 import { type ApiError, apiError } from './api-errors';
+import { readModelId } from './read-models';
 import type { Category, Integration } from './types';
 
 /** Why an integration cannot serve a resource right now, or null when it can. */
@@ -26,6 +27,13 @@ export function integrationError(integration: Integration, category: Category, r
     return apiError(
       'INTEGRATION.MODEL_NOT_AVAILABLE',
       `The "${resource}" model is not available for the ${integration.category} integration ${integration.id} (${integration.tool}).`,
+    );
+  }
+  const modelId = readModelId(resource);
+  if (integration.unavailableReadModels.includes(modelId)) {
+    return apiError(
+      'INTEGRATION.MODEL_NOT_AVAILABLE',
+      `The "${resource}" model (${modelId}) is not enabled for the integration ${integration.id} (${integration.tool}).`,
     );
   }
   return null;

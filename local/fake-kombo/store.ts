@@ -7,6 +7,7 @@
 import { generatorFor, type ResourceGenerator } from './generators';
 import { recordKomboId } from './ids';
 import { recordRandom, type StreamKeys, streamKeys } from './random';
+import { readModelsOf } from './read-models';
 import type { Category, FakeRecord, Integration, IntegrationInput, IntegrationState, RecordsOptions } from './types';
 
 /** Misuse of the fake (unknown integration, resource or id); the admin API answers it with 4xx. */
@@ -76,6 +77,11 @@ export class FakeStore {
       tool: input.tool ?? defaultTool(input.id),
       category: input.category,
       state: input.state ?? 'ACTIVE',
+      originId: input.originId === undefined ? `origin-${input.id}` : input.originId,
+      organizationName: input.organizationName ?? `Organization ${input.id}`,
+      createdAt: this.clock().toISOString(),
+      dataExpiredAt: null,
+      unavailableReadModels: [],
     };
     this.integrations.set(input.id, { integration, tables: new Map() });
     return integration;
@@ -84,6 +90,34 @@ export class FakeStore {
   setIntegrationState(id: string, state: IntegrationState): void {
     const entry = this.integrationEntry(id);
     entry.integration = { ...entry.integration, state };
+  }
+
+  setReadModelAvailable(id: string, modelId: string, available: boolean): void {
+    const entry = this.integrationEntry(id);
+    const { category, unavailableReadModels } = entry.integration;
+    const known = readModelsOf(category).map((model) => model.id);
+    if (!known.includes(modelId)) {
+      throw new FakeKomboUsageError(
+        `${modelId} is no read model of the ${category} integration ${id}; expected one of ${known.join(', ')}`,
+        'invalid',
+      );
+    }
+    const others = unavailableReadModels.filter((other) => other !== modelId);
+    entry.integration = { ...entry.integration, unavailableReadModels: available ? others : [...others, modelId] };
+  }
+
+  setDataExpiredAt(id: string, iso: string | null): void {
+    const entry = this.integrationEntry(id);
+    if (iso !== null && (typeof iso !== 'string' || Number.isNaN(Date.parse(iso)))) {
+      throw new FakeKomboUsageError(`dataExpiredAt must be a date-time or null, got ${JSON.stringify(iso)}`, 'invalid');
+    }
+    entry.integration = { ...entry.integration, dataExpiredAt: iso === null ? null : new Date(iso).toISOString() };
+  }
+
+  /** Records go with it; adding the id again starts afresh. */
+  removeIntegration(id: string): void {
+    this.integrationEntry(id); // throws for an unknown id, like every other control
+    this.integrations.delete(id);
   }
 
   findIntegration(id: string): Integration | undefined {
@@ -128,6 +162,17 @@ export class FakeStore {
 
   touchNested(integrationId: string, resource: string, id: string): void {
     this.stored(integrationId, resource, id).updatedAtMs = this.clock().getTime();
+  }
+
+  /**
+   * The customer opted out of a field (a scope change): it leaves every record of the resource,
+   * and `changed_at` stays, since the records themselves did not change in the tool.
+   */
+  dropField(integrationId: string, resource: string, field: string): void {
+    for (const row of this.table(integrationId, resource).rows) {
+      const { [field]: _dropped, ...rest } = row.record;
+      row.record = rest as FakeRecord;
+    }
   }
 
   /** Idempotent: removing a deleted record changes nothing, as Kombo only marks a record once. */

@@ -5,7 +5,11 @@
 
 export type Category = 'ATS' | 'HRIS' | 'LMS';
 
-/** What the integration's state makes the API answer (see `integration-errors.ts`). */
+/**
+ * What the integration's state makes the list endpoints answer (see `integration-errors.ts`).
+ * The integration endpoint shows it as `status` (SETUP_SYNC_PENDING: ACTIVE with `setup_status`
+ * FINAL_SYNC_PENDING).
+ */
 export type IntegrationState = 'ACTIVE' | 'INACTIVE' | 'INVALID' | 'SETUP_SYNC_PENDING';
 
 export interface IntegrationInput {
@@ -14,6 +18,10 @@ export interface IntegrationInput {
   readonly tool?: string;
   readonly category: Category;
   readonly state?: IntegrationState;
+  /** `end_user.origin_id`, the id the customer passed to Kombo's connection flow. Default `origin-<id>`. */
+  readonly originId?: string | null;
+  /** `end_user.organization_name`. Default `Organization <id>`. */
+  readonly organizationName?: string;
 }
 
 export interface Integration {
@@ -21,6 +29,14 @@ export interface Integration {
   readonly tool: string;
   readonly category: Category;
   readonly state: IntegrationState;
+  readonly originId: string | null;
+  readonly organizationName: string;
+  /** ISO; the fake's clock when the integration was added. */
+  readonly createdAt: string;
+  /** ISO, or null (the default) while the synced data is valid. */
+  readonly dataExpiredAt: string | null;
+  /** Read model ids (e.g. `hris_employees`) turned off with `setReadModelAvailable`. */
+  readonly unavailableReadModels: readonly string[];
 }
 
 /**
@@ -39,10 +55,14 @@ export interface RecordedRequest {
   readonly method: string;
   /** Path without the query string, e.g. `/v1/ats/applications`. */
   readonly path: string;
-  /** Catalogue resource name (e.g. `ats/applications`), or null when the path names none. */
+  /**
+   * Catalogue resource name (e.g. `ats/applications`), `integrations` for
+   * `GET /v1/integrations/{id}`, or null when the path names no endpoint.
+   */
   readonly resource: string | null;
   /** Every query parameter as sent (for a repeated one, which the fake rejects, the last value). */
   readonly query: Readonly<Record<string, string>>;
+  /** From `X-Integration-Id`, or the path's id for the integration endpoint. */
   readonly integrationId: string | null;
   /** HTTP status sent; 0 while no answer has been sent (e.g. a request held by a `timeout` fault). */
   status: number;
@@ -52,11 +72,19 @@ export interface RecordedRequest {
   fault: Fault['kind'] | null;
 }
 
-/** Which requests a fault affects. Every given property must match. */
+/**
+ * Which requests a fault affects. Every given property must match, so a fault without `match`
+ * hits the integration endpoint too.
+ */
 export interface FaultMatch {
+  /** A list resource (e.g. `ats/applications`), or `integrations` for `GET /v1/integrations/{id}`. */
   readonly resource?: string;
+  /** `X-Integration-Id`, or the path's id for the integration endpoint. */
   readonly integrationId?: string;
-  /** 1-based page within a walk: page 1 is the request without a cursor. */
+  /**
+   * 1-based page within a walk: page 1 is the request without a cursor. The integration endpoint
+   * has no pages, so a fault naming a page never hits it.
+   */
   readonly page?: number;
   /** How many matching requests it affects, default 1. `Infinity` keeps it until `clearFaults()`. */
   readonly times?: number;
@@ -145,6 +173,19 @@ export interface FakeKombo {
 
   addIntegration(input: IntegrationInput): void;
   setIntegrationState(id: string, state: IntegrationState): void;
+  /**
+   * Turns a read model (e.g. `hris_employees`, see `readModelId`) of the integration's category
+   * off or on: `is_available` on the integration endpoint, and its list endpoint answers
+   * INTEGRATION.MODEL_NOT_AVAILABLE while off.
+   */
+  setReadModelAvailable(integrationId: string, modelId: string, available: boolean): void;
+  /** Sets `data_expired_at` of the integration endpoint (any date `Date.parse` reads, kept as ISO). */
+  setDataExpiredAt(integrationId: string, iso: string | null): void;
+  /**
+   * Deletes the integration and its records: every endpoint then answers 404
+   * PLATFORM.INTEGRATION_NOT_FOUND for it, like for an id that never existed.
+   */
+  removeIntegration(integrationId: string): void;
 
   seed(integrationId: string, resource: string, count: number): FakeRecord[];
   create(integrationId: string, resource: string, overrides?: Record<string, unknown>): FakeRecord;
@@ -152,6 +193,8 @@ export interface FakeKombo {
   update(integrationId: string, resource: string, id: string, patch?: Record<string, unknown>): FakeRecord;
   /** Nested data changed: matches `updated_after` again, `changed_at` stays (Kombo semantics). */
   touchNested(integrationId: string, resource: string, id: string): void;
+  /** A scope change: `field` leaves every record of the resource, `changed_at` stays. */
+  dropField(integrationId: string, resource: string, field: string): void;
   /** Sets `remote_deleted_at` and `changed_at` to now; hidden unless `include_deleted=true`. */
   remove(integrationId: string, resource: string, id: string): FakeRecord;
   /** The record disappears from every answer without a `remote_deleted_at`: only a full sync notices. */

@@ -26,6 +26,10 @@ export interface SpecValidators {
   success(resource: string): ValidateFunction;
   /** The error (`default`) response schema of `GET /<resource>`. */
   error(resource: string): ValidateFunction;
+  /** The 200 response schema of `GET <path>`, the spec's path template, e.g. `/integrations/{integration_id}`. */
+  successOf(path: string): ValidateFunction;
+  /** The error (`default`) response schema of `GET <path>`, the spec's path template. */
+  errorOf(path: string): ValidateFunction;
 }
 
 export function loadSpecValidators(): SpecValidators {
@@ -38,27 +42,32 @@ export function loadSpecValidators(): SpecValidators {
   // resolves them without copying anything.
   ajv.addSchema({ $id: SPEC_ID, components: allowNullInNullableEnums(spec.components) });
 
-  const operation = (resource: string) => {
-    const get = spec.paths[`/${resource}`]?.get;
-    if (!get) throw new Error(`the spec has no GET /${resource}`);
+  const operation = (path: string) => {
+    const get = spec.paths[path]?.get;
+    if (!get) throw new Error(`the spec has no GET ${path}`);
     return get;
   };
   const compile = (pointer: string) =>
     ajv.getSchema(`${SPEC_ID}#${pointer}`) ?? ajv.compile({ $ref: `${SPEC_ID}#${pointer}` });
   const mediaSchemaPointer = (responsePointer: string) => `${responsePointer}/content/application~1json/schema`;
 
+  const successOf = (path: string) => {
+    const response = operation(path).responses['200'];
+    const schema = response.content?.['application/json']?.schema as { $ref?: string } | undefined;
+    if (!schema?.$ref) throw new Error(`GET ${path}: 200 schema is not a $ref`);
+    return compile(schema.$ref.slice(1));
+  };
+  const errorOf = (path: string) => {
+    const response = operation(path).responses.default;
+    if (!response.$ref) throw new Error(`GET ${path}: default response is not a $ref`);
+    return compile(mediaSchemaPointer(response.$ref.slice(1)));
+  };
+
   return {
-    success(resource) {
-      const response = operation(resource).responses['200'];
-      const schema = response.content?.['application/json']?.schema as { $ref?: string } | undefined;
-      if (!schema?.$ref) throw new Error(`GET /${resource}: 200 schema is not a $ref`);
-      return compile(schema.$ref.slice(1));
-    },
-    error(resource) {
-      const response = operation(resource).responses.default;
-      if (!response.$ref) throw new Error(`GET /${resource}: default response is not a $ref`);
-      return compile(mediaSchemaPointer(response.$ref.slice(1)));
-    },
+    success: (resource) => successOf(`/${resource}`),
+    error: (resource) => errorOf(`/${resource}`),
+    successOf,
+    errorOf,
   };
 }
 
