@@ -21,6 +21,7 @@ export const ENV = {
   sweepBrakePercent: 'SWEEP_BRAKE_PERCENT',
   sweepBrakeMinRecords: 'SWEEP_BRAKE_MIN_RECORDS',
   walkAbandonAfterFailures: 'WALK_ABANDON_AFTER_FAILURES',
+  missingPurgeDays: 'MISSING_PURGE_DAYS',
   /** Local runs only (tests, `npm start`, `sam local`): the stack never sets these. */
   localWebhookSecret: 'KOMBO_WEBHOOK_SECRET',
   localPreviousWebhookSecret: 'KOMBO_WEBHOOK_SECRET_PREVIOUS',
@@ -37,6 +38,7 @@ export const ALARMED_METRIC = {
   recordsRejected: 'RecordsRejected',
   walkAbandoned: 'WalkAbandoned',
   webhookUnauthorized: 'WebhookUnauthorized',
+  integrationMissing: 'IntegrationMissing',
 } as const;
 
 export const KOMBO_API_URLS = { eu: 'https://api.kombo.dev/v1', us: 'https://api.us.kombo.dev/v1' } as const;

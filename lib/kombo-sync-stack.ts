@@ -58,6 +58,7 @@ export class KomboSyncStack extends Stack {
       stateTable: tables.state,
       secret: secret.secret,
       komboApiUrl: props.komboApiUrl,
+      syncResources: props.syncResources,
       timeout: workerTimeout,
       maxConcurrency: props.workerMaxConcurrency,
       environment: props.workerEnvironment,
@@ -73,13 +74,19 @@ export class KomboSyncStack extends Stack {
     const fullSync = new WeeklyFullSync(this, 'FullSync', {
       jobQueue: jobs.queue,
       stateTable: tables.state,
+      secret: secret.secret,
+      komboApiUrl: props.komboApiUrl,
       syncResources: props.syncResources,
       cronExpression: props.fullSyncCron,
       timeZone: props.fullSyncTimeZone,
     });
 
     const alarms = new SyncAlarms(this, 'Alarms', {
-      deadLetterQueues: { SyncJobs: jobs.deadLetterQueue, FullSyncSchedule: fullSync.deadLetterQueue },
+      deadLetterQueues: {
+        SyncJobs: jobs.deadLetterQueue,
+        FullSyncSchedule: fullSync.deadLetterQueue,
+        FullSyncFailures: fullSync.failureQueue,
+      },
       email: props.alarmEmail,
     });
 
@@ -96,10 +103,15 @@ export class KomboSyncStack extends Stack {
     new CfnOutput(this, 'RecordsTableStreamArn', { value: tables.records.tableStreamArn ?? '' });
     new CfnOutput(this, 'StateTableName', { value: tables.state.tableName });
     new CfnOutput(this, 'FullSyncFunctionName', {
-      description: 'Invoke with {"integration_id": …, "resources": […]} for an on-demand full sync (README)',
+      description:
+        'Invoke with {"integration_id": …, "resources": […]} for an on-demand full sync, or {"register": [ids…]} (README)',
       value: fullSync.handler.functionName,
     });
     new CfnOutput(this, 'SyncJobsDeadLetterQueueUrl', { value: jobs.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'FullSyncFailureQueueUrl', {
+      description: 'Full-sync invocations (scheduled or on demand) that failed after retries, with their event',
+      value: fullSync.failureQueue.queueUrl,
+    });
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'Subscribe to be told about dead letters, braked sweeps and failing jobs',
       value: alarms.topic.topicArn,

@@ -18,7 +18,8 @@ export interface SyncAlarmsProps {
 
 /**
  * The alarms an operator needs: anything in a dead-letter queue, a sweep the brake stopped, jobs
- * failing, Kombo refusing requests as unauthorized. All notify one SNS topic.
+ * failing, records refused, walks abandoned, webhooks refused as unauthorized, registered
+ * integrations Kombo no longer knows. All notify one SNS topic.
  */
 export class SyncAlarms extends Construct {
   readonly topic: Topic;
@@ -127,6 +128,12 @@ export class SyncAlarms extends Construct {
       'webhooks with a missing or wrong signature (a rotated secret not stored yet?)',
       10,
       Duration.minutes(15),
+    );
+    countAlarm(
+      ALARMED_METRIC.integrationMissing,
+      'Kombo no longer knows a registered integration; it is purged if still missing a week later (README: Lifecycle)',
+      1,
+      Duration.hours(1),
     );
   }
 }

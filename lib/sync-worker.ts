@@ -17,6 +17,8 @@ export interface SyncWorkerProps {
   readonly secret: ISecret;
   /** `eu`, `us` or a base URL including `/v1`. @default eu */
   readonly komboApiUrl?: string;
+  /** The resources to sync; the worker plans them when it reconciles an integration. @default all */
+  readonly syncResources?: readonly string[];
   /** @default 5 minutes. The queue's visibility timeout must be at least six times this. */
   readonly timeout?: Duration;
   /** Concurrent batches at most; protects Kombo's rate limit. @default 5 */
@@ -66,6 +68,7 @@ export class SyncWorker extends Construct {
         [ENV.deadLetterQueueUrl]: props.deadLetterQueue.queueUrl,
         [ENV.secretArn]: props.secret.secretArn,
         [ENV.komboApiUrl]: props.komboApiUrl ?? 'eu',
+        [ENV.syncResources]: props.syncResources?.join(',') ?? 'all',
         ...props.environment,
       },
     });

@@ -2,18 +2,25 @@ import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../lambdas/contracts';
 import { SyncFunction } from './sync-function';
+import { allowSecretValueRead } from './sync-secret';
 
 export const DEFAULT_FULL_SYNC_CRON = 'cron(0 2 ? * SUN *)';
 
 export interface WeeklyFullSyncProps {
   readonly jobQueue: IQueue;
   readonly stateTable: ITableV2;
+  /** The secret holding Kombo's API key: bulk registration calls Kombo from this function. */
+  readonly secret: ISecret;
+  /** `eu`, `us` or a base URL including `/v1`; the same as the worker's. @default eu */
+  readonly komboApiUrl?: string;
   readonly syncResources?: readonly string[];
   /** An EventBridge Scheduler cron expression. @default Sunday 02:00 */
   readonly cronExpression?: string;
@@ -24,31 +31,58 @@ export interface WeeklyFullSyncProps {
 /**
  * The weekly safety net: an EventBridge Scheduler schedule (with retries and a dead-letter queue)
  * invokes the full-sync function, which enqueues a full walk of every configured resource of every
- * active integration. The same function runs on-demand full syncs.
+ * active integration and a reconcile job per registered integration. The same function runs
+ * on-demand full syncs and bulk registration (`{"register": [ids…]}`, which calls Kombo itself).
+ * An invocation that still fails after Lambda's retries lands in the failure queue.
  */
 export class WeeklyFullSync extends Construct {
   readonly handler: SyncFunction;
   readonly schedule: Schedule;
   readonly deadLetterQueue: Queue;
+  /** Asynchronous invocations (the schedule's included) that failed after Lambda's retries. */
+  readonly failureQueue: Queue;
 
   constructor(scope: Construct, id: string, props: WeeklyFullSyncProps) {
     super(scope, id);
+    this.failureQueue = new Queue(this, 'FailureQueue', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(this.failureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This is the full-sync function's on-failure destination (failed asynchronous invocations); it needs none of its own.",
+    });
+
     this.handler = new SyncFunction(this, 'FullSyncFunction', {
       handlerDir: 'full-sync',
       description: 'kombo-sync: plans full syncs (weekly schedule or on demand)',
-      timeout: Duration.minutes(5),
+      // Bulk registration of hundreds of integrations, paced under Kombo's rate limit.
+      timeout: Duration.minutes(15),
       environment: {
         [ENV.syncJobsQueueUrl]: props.jobQueue.queueUrl,
         [ENV.stateTable]: props.stateTable.tableName,
         [ENV.syncResources]: props.syncResources?.join(',') ?? 'all',
+        [ENV.secretArn]: props.secret.secretArn,
+        [ENV.komboApiUrl]: props.komboApiUrl ?? 'eu',
       },
+      // Its own errors are retried twice by Lambda, then kept in the failure queue instead of dropped.
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.failureQueue),
     });
     this.handler.addToRolePolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.jobQueue.queueArn] }),
     );
+    // UpdateItem: registry entries and integration meta items written by bulk registration.
     this.handler.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:Query', 'dynamodb:GetItem'], resources: [props.stateTable.tableArn] }),
+      new PolicyStatement({
+        actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [props.stateTable.tableArn],
+      }),
     );
+    allowSecretValueRead(this.handler, props.secret);
 
     this.deadLetterQueue = new Queue(this, 'ScheduleDeadLetterQueue', {
       retentionPeriod: Duration.days(14),

@@ -3,13 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { synthTemplate } from '../support/synth';
 
 describe('alarms', () => {
-  it('alarm on dead letters, braked sweeps, failing jobs, refused records, abandoned walks and unauthorized webhooks, into one encrypted topic', () => {
+  it('alarm on dead letters, failed full-sync runs, braked sweeps, failing jobs, refused records, abandoned walks, unauthorized webhooks and missing integrations, into one encrypted topic', () => {
     const template = synthTemplate();
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
     expect(alarms.map((alarm) => alarm.MetricName).sort()).toEqual([
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
+      'ApproximateNumberOfMessagesVisible',
+      'IntegrationMissing',
       'JobsFailed',
       'RecordsRejected',
       'SweepBraked',
@@ -26,12 +28,43 @@ describe('alarms', () => {
       Dimensions: [{ Name: 'service', Value: 'kombo-sync' }],
       Threshold: 1,
     });
-    for (const metric of ['RecordsRejected', 'WalkAbandoned']) {
+    for (const metric of ['RecordsRejected', 'WalkAbandoned', 'IntegrationMissing']) {
       expect(
         alarms.find((alarm) => alarm.MetricName === metric),
         metric,
       ).toMatchObject({ Namespace: 'KomboSync', Threshold: 1, Period: 3600 });
     }
+    expect(alarms.find((alarm) => alarm.MetricName === 'IntegrationMissing')).toMatchObject({
+      AlarmName: 'KomboSyncStack-IntegrationMissing',
+      Dimensions: [{ Name: 'service', Value: 'kombo-sync' }],
+      Statistic: 'Sum',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      AlarmDescription: expect.stringContaining(
+        'Kombo no longer knows a registered integration; it is purged if still missing a week later (README: Lifecycle)',
+      ),
+    });
+    // One alarm per dead-letter queue, the full-sync function's on-failure destination included.
+    const queueAlarms = Object.fromEntries(
+      alarms
+        .filter((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible')
+        .map((alarm) => [alarm.AlarmName, alarm]),
+    );
+    expect(Object.keys(queueAlarms).sort()).toEqual([
+      'KomboSyncStack-FullSyncFailuresNotEmpty',
+      'KomboSyncStack-FullSyncScheduleNotEmpty',
+      'KomboSyncStack-SyncJobsNotEmpty',
+    ]);
+    expect(queueAlarms['KomboSyncStack-FullSyncFailuresNotEmpty']).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [expect.stringMatching(/^FullSyncFailureQueue/), 'QueueName'] } },
+      ],
+      Statistic: 'Maximum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
     template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
@@ -97,7 +130,7 @@ describe('alarms', () => {
     const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
       (alarm) => alarm.Properties.AlarmName as string,
     );
-    expect(names).toHaveLength(7);
+    expect(names).toHaveLength(9);
     for (const name of names) expect(name).toMatch(/^KomboSyncStack-/);
   });
 

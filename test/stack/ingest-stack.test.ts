@@ -153,7 +153,8 @@ describe('ingest stack', () => {
     });
     expect(Object.keys(policies).filter((id) => id.startsWith('Ingress')).length).toBe(1);
     expect(Object.keys(policies).filter((id) => id.startsWith('Worker')).length).toBe(1);
-    expect(Object.keys(policies)).toHaveLength(2);
+    expect(Object.keys(policies).filter((id) => id.startsWith('FullSync')).length).toBe(1);
+    expect(Object.keys(policies)).toHaveLength(3);
     // Without a key there is nothing to decrypt with, so no role gets kms:Decrypt.
     expect(
       JSON.stringify(synthTemplate({ context: { secretArn: arn } }).findResources('AWS::IAM::Policy')),
