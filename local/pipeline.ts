@@ -2,7 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { awsClients } from '../lambdas/adapters/aws-clients';
 import { ENV } from '../lambdas/contracts';
-import { jobPlanningConfig, webhookConfig, workerConfig } from '../lambdas/core/config';
+import { fullSyncConfig, webhookConfig, workerConfig } from '../lambdas/core/config';
 import { REGISTRY_PARTITION, recordPartition, statePartition } from '../lambdas/core/table-keys';
 import { createFullSyncHandler } from '../lambdas/full-sync/create-handler';
 import { createWebhookHandler } from '../lambdas/webhook/create-handler';
@@ -10,6 +10,7 @@ import { createWorkerHandler } from '../lambdas/worker/create-handler';
 import { type LocalDynamo, startLocalDynamo } from './aws/dynamo-server';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalSqs, startLocalSqs } from './aws/sqs-server';
 import { type FakeKombo, type FakeKomboOptions, startFakeKombo } from './fake-kombo';
+import { invokeAsync } from './runtime/async-invoke';
 import { type InvocationReport, type PollOptions, pollUntilEmpty, type WorkerHandler } from './runtime/queue-poller';
 import { type LocalWebhookEndpoint, startWebhookEndpoint, type WebhookHandler } from './runtime/webhook-server';
 
@@ -37,8 +38,12 @@ export interface Pipeline {
   stateItems(integrationId: string): Promise<Record<string, unknown>[]>;
   /** The integration registry's items. */
   registryItems(): Promise<Record<string, unknown>[]>;
-  /** Invokes the full-sync function, as the schedule or an operator would. */
+  /** Invokes the full-sync function synchronously, as an operator would. */
   invokeFullSync(event: unknown): Promise<unknown>;
+  /** Invokes it asynchronously, as the schedule does: 2 retries, then its on-failure queue. */
+  invokeFullSyncAsync(event: unknown): Promise<{ succeeded: boolean; attempts: number }>;
+  /** The full-sync function's on-failure destination. */
+  readonly fullSyncFailureQueueUrl: string;
   close(): Promise<void>;
 }
 
@@ -66,6 +71,7 @@ export async function startPipeline(
     startLocalDynamo({ path: options.dynamoPath, awsRules: options.awsRules }),
   ]);
   const { queueUrl, deadLetterQueueUrl } = await sqs.createSyncJobsQueue('sync-jobs');
+  const fullSyncFailureQueueUrl = await sqs.createQueue('full-sync-failures');
   await Promise.all([dynamo.createTable(RECORDS_TABLE), dynamo.createTable(STATE_TABLE)]);
 
   // The functions' environment as the stack would set it, plus the local-only overrides; handed to the
@@ -89,7 +95,7 @@ export async function startPipeline(
   });
   const webhookHandler: WebhookHandler = createWebhookHandler({ config: webhookConfig(env), clients });
   const workerHandler: WorkerHandler = createWorkerHandler({ config: workerConfig(env), clients });
-  const fullSyncHandler = createFullSyncHandler({ config: jobPlanningConfig(env), clients });
+  const fullSyncHandler = createFullSyncHandler({ config: fullSyncConfig(env), clients });
   const webhook = await startWebhookEndpoint(webhookHandler);
 
   const query = async (table: string, pk: string) => {
@@ -124,6 +130,14 @@ export async function startPipeline(
     storedRecords: (integrationId, resource) => query(RECORDS_TABLE, recordPartition(integrationId, resource)),
     stateItems: (integrationId) => query(STATE_TABLE, statePartition(integrationId)),
     registryItems: () => query(STATE_TABLE, REGISTRY_PARTITION),
+    fullSyncFailureQueueUrl,
+    invokeFullSyncAsync: (event) =>
+      invokeAsync(fullSyncHandler as (event: unknown, context: Context) => Promise<unknown>, event, {
+        functionName: 'full-sync',
+        retryAttempts: 2,
+        sqs: sqs.client,
+        onFailureQueueUrl: fullSyncFailureQueueUrl,
+      }),
     invokeFullSync: (event) =>
       fullSyncHandler(event, {
         functionName: 'full-sync',

@@ -147,6 +147,7 @@ export interface WorkerConfig {
   readonly secrets: SecretSource;
   readonly komboApiUrl: string;
   readonly requestTimeoutMs: number;
+  readonly syncResources: ReadonlySet<string>;
   readonly engine: EngineSettings;
 }
 
@@ -168,6 +169,8 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
       [ENV.sweepBrakePercent]: positiveNumber(DEFAULT_ENGINE_SETTINGS.sweepBrakeShare * 100),
       [ENV.sweepBrakeMinRecords]: nonNegativeNumber(DEFAULT_ENGINE_SETTINGS.sweepBrakeMinRecords),
       [ENV.walkAbandonAfterFailures]: positiveNumber(DEFAULT_ENGINE_SETTINGS.abandonAfterFailures),
+      [ENV.missingPurgeDays]: positiveNumber(DEFAULT_ENGINE_SETTINGS.missingPurgeMs / 86_400_000),
+      [ENV.syncResources]: optionalString,
     },
     env,
   );
@@ -183,6 +186,7 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
     secrets,
     komboApiUrl: parseKomboApiUrl(values[ENV.komboApiUrl]),
     requestTimeoutMs: values[ENV.komboRequestTimeoutSeconds] * 1000,
+    syncResources: parseSyncResources(values[ENV.syncResources]),
     engine: {
       overlapMs: values[ENV.cursorOverlapSeconds] * 1000,
       timeMarginMs: values[ENV.timeMarginSeconds] * 1000,
@@ -196,6 +200,32 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
       abandonAfterFailures: Math.max(1, Math.floor(values[ENV.walkAbandonAfterFailures])),
       throttleBackoffMs: DEFAULT_ENGINE_SETTINGS.throttleBackoffMs,
       maxThrottleBackoffMs: DEFAULT_ENGINE_SETTINGS.maxThrottleBackoffMs,
+      missingPurgeMs: values[ENV.missingPurgeDays] * 86_400_000,
     },
+  };
+}
+
+/** The full-sync function: plans from the registry, and reads Kombo to register integrations in bulk. */
+export interface FullSyncConfig extends JobPlanningConfig {
+  readonly secrets: SecretSource;
+  readonly komboApiUrl: string;
+  readonly requestTimeoutMs: number;
+}
+
+export function fullSyncConfig(env: Env = process.env): FullSyncConfig {
+  const planning = jobPlanningConfig(env);
+  const values = parseEnv(
+    { [ENV.komboApiUrl]: optionalString, [ENV.komboRequestTimeoutSeconds]: positiveNumber(30) },
+    env,
+  );
+  const secrets = secretSource(env);
+  if (!secrets.secretArn && !secrets.overrides.komboApiKey) {
+    throw new ConfigError('invalid environment: set SECRET_ARN (or KOMBO_API_KEY for local runs)');
+  }
+  return {
+    ...planning,
+    secrets,
+    komboApiUrl: parseKomboApiUrl(values[ENV.komboApiUrl]),
+    requestTimeoutMs: values[ENV.komboRequestTimeoutSeconds] * 1000,
   };
 }

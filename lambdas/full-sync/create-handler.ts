@@ -1,45 +1,68 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { type AwsClients, awsClients } from '../adapters/aws-clients';
 import { DynamoIntegrationStore } from '../adapters/dynamodb/integration-store';
 import { logger, metrics, telemetry } from '../adapters/powertools';
+import { cachedSecrets } from '../adapters/secrets-manager';
 import { SqsJobQueue } from '../adapters/sqs/job-queue';
-import { type JobPlanningConfig, jobPlanningConfig } from '../core/config';
+import { type FullSyncConfig, fullSyncConfig } from '../core/config';
 import { describeIssues } from '../core/describe';
+import { komboClientFor } from '../core/kombo/client';
 import {
   onDemandRequestSchema,
   type PlanResult,
   planOnDemandFullSync,
   planWeeklyFullSync,
 } from '../core/plan/full-sync-plan';
+import { registerIntegrations, registerRequestSchema } from '../core/plan/register';
 
 export interface FullSyncWiring {
-  readonly config: JobPlanningConfig;
-  readonly clients: Pick<AwsClients, 'dynamo' | 'sqs'>;
+  readonly config: FullSyncConfig;
+  readonly clients: AwsClients;
 }
 
 /** The configuration and clients from the function's environment, as in AWS. */
 export const fullSyncFromEnvironment = (env: Record<string, string | undefined> = process.env): FullSyncWiring => ({
-  config: jobPlanningConfig(env),
+  config: fullSyncConfig(env),
   clients: awsClients(),
 });
 
 /**
  * The full-sync planner. The schedule invokes it with `{ "source": "schedule", "scheduled_time": … }`
- * (a weekly full sync); an operator with `{ "integration_id": "…", "resources": ["…"], "force_sweep": true }`.
+ * (a weekly full sync); an operator with `{ "integration_id": "…", "resources": ["…"], "force_sweep": true }`
+ * or, to register existing integrations in bulk, `{ "register": ["<integration id>", …] }`.
  */
 export function createFullSyncHandler({ config, clients }: FullSyncWiring) {
+  const secrets = cachedSecrets(config.secrets, clients.secretsManager);
+  const registry = new DynamoIntegrationStore(clients.dynamo, config.stateTable);
   const deps = {
-    registry: new DynamoIntegrationStore(clients.dynamo, config.stateTable),
+    registry,
     queue: new SqsJobQueue(clients.sqs, config.queueUrl),
     syncResources: config.syncResources,
     telemetry,
   };
+  const upstream = komboClientFor({
+    baseUrl: config.komboApiUrl,
+    apiKey: () => secrets.komboApiKey(),
+    requestTimeoutMs: config.requestTimeoutMs,
+    telemetry,
+  });
 
-  async function handleFullSync(event: unknown): Promise<PlanResult> {
+  async function handleFullSync(event: unknown, context: Context): Promise<PlanResult | RegistrationAnswer> {
     const runId = new Date().toISOString();
     if (isScheduled(event)) return planWeeklyFullSync(scheduledTime(event) ?? runId, deps);
+    const registration = registerRequestSchema.safeParse(event);
+    if (registration.success) {
+      // A minute is kept back, so the answer (and every lookup's result) is returned before the timeout.
+      const deadline = { remainingMs: () => context.getRemainingTimeInMillis() - 60_000 };
+      return registerIntegrations(registration.data.register, `register-${runId}`, deadline, {
+        ...deps,
+        upstream,
+        now: () => new Date(),
+      });
+    }
     const request = onDemandRequestSchema.safeParse(event);
     if (!request.success) {
       // An invoke with a bad payload gets the problem back, named.
@@ -52,6 +75,8 @@ export function createFullSyncHandler({ config, clients }: FullSyncWiring) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }
+
+type RegistrationAnswer = Awaited<ReturnType<typeof registerIntegrations>>;
 
 function isScheduled(event: unknown): event is { source: 'schedule'; scheduled_time?: unknown } {
   return typeof event === 'object' && event !== null && (event as { source?: unknown }).source === 'schedule';

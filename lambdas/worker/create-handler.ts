@@ -11,7 +11,7 @@ import { cachedSecrets } from '../adapters/secrets-manager';
 import { sqsDeadLetter } from '../adapters/sqs/dead-letter';
 import { SqsJobQueue } from '../adapters/sqs/job-queue';
 import { type WorkerConfig, workerConfig } from '../core/config';
-import { KomboClient } from '../core/kombo/client';
+import { komboClientFor } from '../core/kombo/client';
 import { processBatch } from '../core/sync/batch';
 import { createJobRunner } from '../core/sync/job-runner';
 
@@ -29,21 +29,22 @@ export const workerFromEnvironment = (env: Record<string, string | undefined> = 
 /** The sync worker: everything it builds lives as long as the handler (one container). */
 export function createWorkerHandler({ config, clients }: WorkerWiring) {
   const secrets = cachedSecrets(config.secrets, clients.secretsManager);
-  const kombo = new KomboClient({
+  const kombo = komboClientFor({
     baseUrl: config.komboApiUrl,
     apiKey: () => secrets.komboApiKey(),
     requestTimeoutMs: config.requestTimeoutMs,
-    onRetry: (notice) => {
-      telemetry.warn('retrying a Kombo request', { ...notice });
-      telemetry.count('KomboRetries');
-    },
+    telemetry,
   });
+  const integrations = new DynamoIntegrationStore(clients.dynamo, config.stateTable);
   const engine = createJobRunner(
     {
       kombo,
       records: new DynamoRecordStore(clients.dynamo, config.recordsTable),
       state: new DynamoStateStore(clients.dynamo, config.stateTable),
-      integrations: new DynamoIntegrationStore(clients.dynamo, config.stateTable),
+      integrations,
+      upstream: kombo,
+      registry: integrations,
+      syncResources: config.syncResources,
       queue: new SqsJobQueue(clients.sqs, config.queueUrl),
       telemetry,
     },

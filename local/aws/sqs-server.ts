@@ -10,6 +10,8 @@ export interface LocalSqs {
     name: string,
     options?: { visibilityTimeoutSeconds?: number; maxReceiveCount?: number },
   ): Promise<SyncJobsQueueUrls>;
+  /** Creates a standard queue (e.g. a function's on-failure destination); returns its URL. */
+  createQueue(name: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,10 @@ export async function startLocalSqs(port = 0): Promise<LocalSqs> {
         }),
       );
       return { queueUrl: required(queue.QueueUrl, 'queue URL'), deadLetterQueueUrl: dlqUrl };
+    },
+    async createQueue(name) {
+      const queue = await client.send(new CreateQueueCommand({ QueueName: name }));
+      return required(queue.QueueUrl, 'queue URL');
     },
     async close() {
       client.destroy();

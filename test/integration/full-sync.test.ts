@@ -111,7 +111,7 @@ describe('integration lifecycle', () => {
     await pipeline.runWorker();
   });
 
-  it('the weekly plan covers active integrations only; a state change is respected until it changes back', async () => {
+  it('the weekly plan reconciles every integration with Kombo first, and walks only the ones Kombo calls active', async () => {
     const active = 'personio:plan-active';
     const paused = 'personio:plan-paused';
     for (const id of [active, paused]) {
@@ -120,20 +120,26 @@ describe('integration lifecycle', () => {
       await created(id, 'HRIS');
     }
     await pipeline.runWorker();
+    pipeline.kombo.setIntegrationState(paused, 'INACTIVE');
     await stateChanged(paused, 'HRIS', 'INACTIVE');
     expect((await pipeline.registryItems()).find((item) => item.sk === paused)?.state).toBe('INACTIVE');
 
     pipeline.kombo.resetRequests();
     const plan = (await pipeline.invokeFullSync({ source: 'schedule', scheduled_time: '2026-11-29T02:00:00Z' })) as {
       runId: string;
-      skipped: unknown[];
+      jobs: number;
     };
     expect(plan.runId).toBe('2026-11-29T02:00:00.000Z');
-    expect(plan.skipped).toContainEqual({ integrationId: paused, state: 'INACTIVE' });
     await pipeline.runWorker();
-    const asked = new Set(pipeline.kombo.requests.map((r) => r.integrationId));
-    expect(asked.has(active)).toBe(true);
-    expect(asked.has(paused)).toBe(false);
+    const lists = (id: string) =>
+      pipeline.kombo.requests.filter((r) => r.integrationId === id && r.resource !== 'integrations');
+    const asked = (id: string) =>
+      pipeline.kombo.requests.filter((r) => r.integrationId === id && r.resource === 'integrations');
+    // Both are asked about; only the active one is walked.
+    expect(asked(active)).toHaveLength(1);
+    expect(asked(paused)).toHaveLength(1);
+    expect(lists(active).length).toBeGreaterThan(0);
+    expect(lists(paused)).toEqual([]);
     expect(
       (await pipeline.stateItems(active)).some((item) =>
         String(item.sk).startsWith('run#hris/employees#2026-11-29T02:00:00.000Z'),
@@ -148,13 +154,7 @@ describe('integration lifecycle', () => {
       changedModels: ['hris_employees'],
     });
     expect((await pipeline.runWorker()).every((report) => report.failed === 0)).toBe(true);
-    expect(pipeline.kombo.requests.some((r) => r.integrationId === paused)).toBe(false);
-
-    await stateChanged(paused, 'HRIS', 'ACTIVE');
-    pipeline.kombo.resetRequests();
-    await pipeline.invokeFullSync({ source: 'schedule', scheduled_time: '2026-12-06T02:00:00Z' });
-    await pipeline.runWorker();
-    expect(pipeline.kombo.requests.some((r) => r.integrationId === paused)).toBe(true);
+    expect(lists(paused)).toEqual([]);
   });
 
   it('integration-deleted: nothing of the integration is left, and late jobs do not bring data back', async () => {

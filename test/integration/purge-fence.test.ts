@@ -5,12 +5,13 @@ import { DynamoRecordStore } from '../../lambdas/adapters/dynamodb/records-store
 import { DynamoStateStore } from '../../lambdas/adapters/dynamodb/state-store';
 import { KomboUnavailableError } from '../../lambdas/core/kombo/errors';
 import type { KomboRecord } from '../../lambdas/core/kombo/responses';
-import type { PageSource, RecordStore, StateStore } from '../../lambdas/core/ports';
+import type { IntegrationSource, PageSource, RecordStore, StateStore } from '../../lambdas/core/ports';
 import type { WalkJob } from '../../lambdas/core/sync/job';
 import { createJobRunner, type JobRunner } from '../../lambdas/core/sync/job-runner';
 import { DEFAULT_ENGINE_SETTINGS } from '../../lambdas/core/sync/settings';
 import { recordPartition, statePartition } from '../../lambdas/core/table-keys';
 import { type LocalDynamo, startLocalDynamo } from '../../local/aws/dynamo-server';
+import { unused } from '../support/memory-stores';
 import { RecordingTelemetry } from '../support/recording-telemetry';
 
 /**
@@ -114,6 +115,9 @@ async function walkWithDeletion(
       records: racingRecords,
       state: racingState,
       integrations: new DynamoIntegrationStore(dynamo.documents, STATE),
+      upstream: unused<IntegrationSource>('upstream'),
+      registry: new DynamoIntegrationStore(dynamo.documents, STATE),
+      syncResources: new Set([RESOURCE]),
       queue: { send: async () => undefined },
       telemetry,
     },

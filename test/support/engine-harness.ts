@@ -1,10 +1,10 @@
 import type { KomboRecord } from '../../lambdas/core/kombo/responses';
-import type { PageSource } from '../../lambdas/core/ports';
+import type { IntegrationRegistry, IntegrationSource, PageSource } from '../../lambdas/core/ports';
 import type { QueuedJob, SyncJob } from '../../lambdas/core/sync/job';
 import { createJobRunner } from '../../lambdas/core/sync/job-runner';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../lambdas/core/sync/settings';
 import { manualClock } from './fake-kombo-http';
-import { MemoryRecordStore, MemoryStateStore } from './memory-stores';
+import { MemoryRecordStore, MemoryStateStore, unused } from './memory-stores';
 import { RecordingTelemetry } from './recording-telemetry';
 
 export const INTEGRATION = 'personio:unit';
@@ -37,6 +37,9 @@ export function engineHarness(kombo: PageSource, settings: Partial<EngineSetting
       records,
       state,
       integrations: state,
+      upstream: unused<IntegrationSource>('upstream'),
+      registry: unused<IntegrationRegistry>('registry'),
+      syncResources: new Set([RESOURCE]),
       queue: { send: async (jobs) => void sent.push(...jobs) },
       telemetry,
       now: clock.now,

@@ -221,6 +221,8 @@ export class MemoryStateStore implements StateStore, IntegrationStatus {
     this.integrations.set(integrationId, {
       deletedAt: undefined,
       purge: undefined,
+      unavailableResources: [],
+      dataExpiredAt: undefined,
       ...current,
       block: { by: 'kombo', ...block },
     });
@@ -229,7 +231,14 @@ export class MemoryStateStore implements StateStore, IntegrationStatus {
   async savePurgeProgress(integrationId: string, progress: PurgeProgress): Promise<void> {
     this.calls.push('savePurgeProgress');
     const current = this.integrations.get(integrationId);
-    this.integrations.set(integrationId, { block: undefined, deletedAt: undefined, ...current, purge: progress });
+    this.integrations.set(integrationId, {
+      block: undefined,
+      unavailableResources: [],
+      dataExpiredAt: undefined,
+      deletedAt: undefined,
+      ...current,
+      purge: progress,
+    });
   }
 
   async purgeStatePage(integrationId: string): Promise<{ deleted: number; more: boolean }> {
@@ -254,15 +263,39 @@ export class MemoryStateStore implements StateStore, IntegrationStatus {
     this.integrations.set(integrationId, {
       block: undefined,
       purge: undefined,
+      unavailableResources: [],
+      dataExpiredAt: undefined,
       deletedAt: current?.deletedAt ?? at,
       purgedAt: at,
+    });
+  }
+
+  async saveUpstream(
+    integrationId: string,
+    upstream: { unavailableResources: readonly string[]; dataExpiredAt: string | undefined },
+  ): Promise<void> {
+    this.calls.push('saveUpstream');
+    const current = this.integrations.get(integrationId);
+    this.integrations.set(integrationId, {
+      block: undefined,
+      deletedAt: undefined,
+      purge: undefined,
+      ...current,
+      ...upstream,
     });
   }
 
   /** As the webhook does on `integration-deleted`. */
   markDeleted(integrationId: string, at: string): void {
     const current = this.integrations.get(integrationId);
-    this.integrations.set(integrationId, { block: undefined, purge: undefined, ...current, deletedAt: at });
+    this.integrations.set(integrationId, {
+      block: undefined,
+      unavailableResources: [],
+      dataExpiredAt: undefined,
+      purge: undefined,
+      ...current,
+      deletedAt: at,
+    });
   }
 
   cursorOf(integrationId: string, resource: string): CursorItem | undefined {
@@ -304,4 +337,13 @@ export function scriptedKombo(
     },
   };
   return { source, requests };
+}
+
+/** A port a test does not expect to be used: any call fails the test, naming the call. */
+export function unused<T extends object>(name: string): T {
+  return new Proxy({} as T, {
+    get: (_target, method) => () => {
+      throw new Error(`${name}.${String(method)} must not be called`);
+    },
+  });
 }

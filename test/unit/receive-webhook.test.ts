@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_WEBHOOK_BODY_BYTES, receiveWebhook, type WebhookRequest } from '../../lambdas/core/ingest/receive-webhook';
 import { RESOURCE_CATALOGUE } from '../../lambdas/core/kombo/catalogue';
+import type { RegisterResult } from '../../lambdas/core/ports';
 import { EnqueueError, type JobQueue } from '../../lambdas/core/ports';
 import type { QueuedJob } from '../../lambdas/core/sync/job';
 import { jobResource } from '../../lambdas/core/sync/job';
@@ -26,11 +27,16 @@ class MemoryRegistry {
     if (this.failWith) throw this.failWith;
     this.calls.push({ method, input });
   }
+  /** What register answers next (a new entry unless a test says otherwise). */
+  registerResult: RegisterResult = { outcome: 'registered' };
+  stateResult: 'applied' | 'stale' | 'deleted' = 'applied';
   async register(input: unknown) {
     this.record('register', input);
+    return this.registerResult;
   }
   async setState(input: unknown) {
     this.record('setState', input);
+    return this.stateResult;
   }
   async markDeleted(input: unknown) {
     this.record('markDeleted', input);
@@ -233,7 +239,16 @@ describe('receiveWebhook', () => {
     const { send, signed, registry, queue, telemetry } = setup();
     await send(signed(dataChangedBody({ integrationId: 'personio:new', models: ['hris_employments'] })));
     expect(registry.calls).toEqual([
-      { method: 'register', input: { id: 'personio:new', tool: 'personio', category: 'HRIS', at: NOW.toISOString() } },
+      {
+        method: 'register',
+        input: {
+          id: 'personio:new',
+          tool: 'personio',
+          category: 'HRIS',
+          at: NOW.toISOString(),
+          dataChangedAt: NOW.toISOString(),
+        },
+      },
     ]);
     registry.failWith = new Error('DynamoDB throttled');
     const response = await send(
@@ -337,10 +352,43 @@ describe('lifecycle webhooks', () => {
           state: 'INACTIVE',
           originId: 'acme-42',
           at: NOW.toISOString(),
+          updatedAt: '2026-11-27T11:00:00.000Z',
         },
       },
     ]);
     expect(queue.sent).toEqual([]);
+  });
+
+  it('integration-state-changed older than the stored state (late or retried) changes nothing, answers 200', async () => {
+    const { send, signed, registry, queue, telemetry } = setup();
+    registry.stateResult = 'stale';
+    const data = {
+      integration_id: 'personio:p',
+      integration_tool: 'personio',
+      integration_category: 'HRIS',
+      state: 'ACTIVE',
+      updated_at: '2026-11-27T09:00:00Z',
+    };
+    const response = await send(signed(lifecycle('integration-state-changed', data)));
+    expect(response).toEqual({ statusCode: 200, body: { status: 'ignored', reason: 'older than the stored state' } });
+    expect(queue.sent).toEqual([]);
+    expect(telemetry.counted('LifecycleEventIgnored')).toBe(1);
+  });
+
+  it('data-changed for an integration we hold as not ACTIVE also asks Kombo for its state (a reconcile job)', async () => {
+    const { send, signed, registry, queue } = setup();
+    registry.registerResult = { outcome: 'refreshed', previousState: 'INACTIVE' };
+    await send(
+      signed(
+        dataChangedBody({ eventId: 'evt_blocked', integrationId: 'personio:blocked', models: ['hris_employees'] }),
+      ),
+    );
+    const reconcile = queue.sent.find((queued) => queued.job.kind === 'reconcile');
+    expect(reconcile).toMatchObject({
+      job: { kind: 'reconcile', integrationId: 'personio:blocked' },
+      groupId: 'personio:blocked#reconcile',
+    });
+    expect(reconcile?.job).not.toHaveProperty('runId');
   });
 
   it('integration-deleted: marks it deleted, then enqueues a purge in its own group', async () => {

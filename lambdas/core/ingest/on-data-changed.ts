@@ -1,7 +1,8 @@
 import { describeIssues, errorMessage } from '../describe';
 import { isCategory, resourcesForChangedModels } from '../kombo/catalogue';
 import { dataChangedDataSchema, type WebhookEnvelope } from '../kombo/webhook-events';
-import { deltaJobForEvent } from '../sync/job';
+import { ACTIVE_STATE, DELETED_STATE } from '../ports';
+import { deltaJobForEvent, reconcileJob } from '../sync/job';
 import { enqueueOrFail } from './enqueue';
 import { failure, reply, type WebhookDependencies, type WebhookResponse } from './responses';
 
@@ -37,16 +38,34 @@ export async function onDataChanged(event: WebhookEnvelope, deps: WebhookDepende
     telemetry.count('UnknownChangedModel', unknownModels.length);
   }
 
+  const jobs = resources.map((resource) => deltaJobForEvent(event.id, data.integration_id, resource));
   try {
     const now = (deps.now ?? (() => new Date()))().toISOString();
-    await deps.registry.register({ id: data.integration_id, tool: data.integration_tool, category, at: now });
+    const registered = await deps.registry.register({
+      id: data.integration_id,
+      tool: data.integration_tool,
+      category,
+      at: now,
+      dataChangedAt: now,
+    });
+    // Kombo says the data changed, so the integration works, whatever state we hold: ask Kombo again.
+    if (
+      registered.outcome === 'refreshed' &&
+      registered.previousState !== ACTIVE_STATE &&
+      registered.previousState !== DELETED_STATE
+    ) {
+      jobs.push(reconcileJob(data.integration_id, { eventId: event.id }));
+      telemetry.info('data-changed for a blocked integration; asking Kombo for its state', {
+        ...context,
+        state: registered.previousState,
+      });
+    }
   } catch (error) {
     // The sync itself does not depend on the registry; the weekly plan picks it up on a later event.
     telemetry.error('could not register the integration; syncing anyway', { ...context, reason: errorMessage(error) });
     telemetry.count('RegistryWriteFailed');
   }
 
-  const jobs = resources.map((resource) => deltaJobForEvent(event.id, data.integration_id, resource));
   const failed = await enqueueOrFail(jobs, deps, context);
   if (failed) return failed;
   telemetry.info('data-changed accepted', { ...context, changedModels, resources });

@@ -35,7 +35,7 @@ export async function onIntegrationCreated(
       at: now(deps),
     }),
   );
-  if (registered) return registered;
+  if (!registered.ok) return registered.response;
 
   const resources = configuredResourcesOf(data.category, deps.syncResources);
   const runId = `created-${event.id}`;
@@ -75,9 +75,19 @@ export async function onIntegrationStateChanged(
       state: data.state,
       originId: data.end_user?.origin_id ?? undefined,
       at: now(deps),
+      updatedAt: data.updated_at ? new Date(data.updated_at).toISOString() : now(deps),
     }),
   );
-  if (stored) return stored;
+  if (!stored.ok) return stored.response;
+  if (stored.value !== 'applied') {
+    // A late or retried event, older than the state we hold (or the integration is deleted): it changes nothing.
+    deps.telemetry.info('integration state change ignored', { ...context, reason: stored.value });
+    deps.telemetry.count('LifecycleEventIgnored');
+    return reply(200, {
+      status: 'ignored',
+      reason: stored.value === 'stale' ? 'older than the stored state' : 'integration deleted',
+    });
+  }
   const resources =
     data.state === ACTIVE_STATE ? configuredResourcesOf(data.integration_category, deps.syncResources) : [];
   const failed = await enqueueOrFail(
@@ -103,7 +113,7 @@ export async function onIntegrationDeleted(
   const marked = await registryWrite(deps, context, () =>
     deps.registry.markDeleted({ id: data.id, tool: data.tool, category: data.category, at: now(deps) }),
   );
-  if (marked) return marked;
+  if (!marked.ok) return marked.response;
   const failed = await enqueueOrFail([purgeJob(data.id, event.id)], deps, context);
   if (failed) return failed;
   deps.telemetry.info('integration deleted: purge enqueued', context);
@@ -124,21 +134,20 @@ function parseData<T extends z.ZodType>(
   return { ok: false, response: failure(400, `invalid ${event.type} event: ${problem}`) };
 }
 
-async function registryWrite(
+async function registryWrite<T>(
   deps: WebhookDependencies,
   context: Record<string, unknown>,
-  write: () => Promise<void>,
-): Promise<WebhookResponse | undefined> {
+  write: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; response: WebhookResponse }> {
   try {
-    await write();
-    return undefined;
+    return { ok: true, value: await write() };
   } catch (error) {
     deps.telemetry.error('registry write failed; answering 500 so Kombo retries', {
       ...context,
       reason: errorMessage(error),
     });
     deps.telemetry.count('RegistryWriteFailed');
-    return failure(500, 'could not record the integration change; please retry');
+    return { ok: false, response: failure(500, 'could not record the integration change; please retry') };
   }
 }
 

@@ -1,8 +1,8 @@
 import { backoffMs, sleep } from '../backoff';
 import { describeIssues, errorMessage } from '../describe';
-import type { Deadline, ListQuery, Page } from '../ports';
+import type { Deadline, IntegrationDetails, ListQuery, Page, Telemetry } from '../ports';
 import { classifyErrorResponse, isRetryableResponse, KomboPaginationError, KomboUnavailableError } from './errors';
-import { errorEnvelopeSchema, pageEnvelopeSchema } from './responses';
+import { errorEnvelopeSchema, integrationEnvelopeSchema, pageEnvelopeSchema } from './responses';
 
 /**
  * A small Kombo read client on Node's fetch. Not the official SDK: its enums are closed (a value
@@ -96,31 +96,57 @@ export class KomboClient {
 
   /** One page, retried within the deadline as Kombo's answers allow. */
   async fetchPage(query: ListQuery, cursor: string | undefined, deadline: Deadline): Promise<Page> {
-    const url = this.pageUrl(query, cursor);
-    const headers = {
-      authorization: `Bearer ${await this.options.apiKey()}`,
-      'x-integration-id': query.integrationId,
-      accept: 'application/json',
-    };
+    const headers = { ...(await this.headers()), 'x-integration-id': query.integrationId };
+    return this.get(this.pageUrl(query, cursor), headers, deadline, {
+      label: query.resource,
+      answer: 'page',
+      hadCursor: cursor !== undefined,
+      parse: parsePage,
+    });
+  }
+
+  /** `GET /v1/integrations/{id}`, with the same retries and error handling as the lists. */
+  async getIntegration(integrationId: string, deadline: Deadline): Promise<IntegrationDetails> {
+    const url = `${this.baseUrl}/integrations/${encodeURIComponent(integrationId)}`;
+    return this.get(url, await this.headers(), deadline, {
+      label: 'integrations',
+      answer: 'integration',
+      hadCursor: false,
+      parse: parseIntegration,
+    });
+  }
+
+  private async headers(): Promise<Record<string, string>> {
+    return { authorization: `Bearer ${await this.options.apiKey()}`, accept: 'application/json' };
+  }
+
+  /** One GET, retried within the deadline as Kombo's answers allow. */
+  private async get<T>(
+    url: string,
+    headers: Record<string, string>,
+    deadline: Deadline,
+    request: { label: string; answer: string; hadCursor: boolean; parse: (text: string) => T | string },
+  ): Promise<T> {
+    const { label } = request;
     let failures = 0;
     let rateLimitWaits = 0;
     for (let attempt = 1; ; attempt++) {
       const timeoutMs = Math.min(this.requestTimeoutMs, deadline.remainingMs() - this.reserveMs);
-      if (timeoutMs <= 0) throw new KomboUnavailableError(`${query.resource}: no time left for a request`);
-      const outcome = await this.attempt(url, headers, timeoutMs, cursor !== undefined);
-      if ('page' in outcome) return outcome.page;
+      if (timeoutMs <= 0) throw new KomboUnavailableError(`${label}: no time left for a request`);
+      const outcome = await this.attempt(url, headers, timeoutMs, request);
+      if ('value' in outcome) return outcome.value;
 
       let waitMs: number;
       if (outcome.rateLimitedForMs !== undefined) {
         rateLimitWaits++;
         if (rateLimitWaits > MAX_RATE_LIMIT_WAITS)
-          throw new KomboUnavailableError(`${query.resource}: ${outcome.reason}`, outcome.code, outcome.status);
+          throw new KomboUnavailableError(`${label}: ${outcome.reason}`, outcome.code, outcome.status);
         waitMs = outcome.rateLimitedForMs + Math.floor(this.random() * 250);
       } else {
         failures++;
         if (failures > this.maxRetries) {
           throw new KomboUnavailableError(
-            `${query.resource}: ${outcome.reason} (after ${failures} attempts)`,
+            `${label}: ${outcome.reason} (after ${failures} attempts)`,
             outcome.code,
             outcome.status,
           );
@@ -130,7 +156,7 @@ export class KomboClient {
       }
       if (waitMs > deadline.remainingMs() - this.reserveMs) {
         throw new KomboUnavailableError(
-          `${query.resource}: ${outcome.reason}; no time left to retry`,
+          `${label}: ${outcome.reason}; no time left to retry`,
           outcome.code,
           outcome.status,
         );
@@ -151,14 +177,12 @@ export class KomboClient {
     return `${this.baseUrl}/${query.resource}?${params.toString()}`;
   }
 
-  private async attempt(
+  private async attempt<T>(
     url: string,
     headers: Record<string, string>,
     timeoutMs: number,
-    hadCursor: boolean,
-  ): Promise<
-    { page: Page } | { reason: string; code: string | null; status: number | null; rateLimitedForMs?: number }
-  > {
+    request: { answer: string; hadCursor: boolean; parse: (text: string) => T | string },
+  ): Promise<{ value: T } | { reason: string; code: string | null; status: number | null; rateLimitedForMs?: number }> {
     let response: Response;
     let text: string;
     try {
@@ -174,9 +198,10 @@ export class KomboClient {
     }
 
     if (response.ok) {
-      const page = parsePage(text);
-      if (typeof page === 'string') return { reason: `malformed page: ${page}`, code: null, status: response.status };
-      return { page };
+      const value = request.parse(text);
+      if (typeof value === 'string')
+        return { reason: `malformed ${request.answer}: ${value}`, code: null, status: response.status };
+      return { value };
     }
 
     const error = parseError(text);
@@ -195,7 +220,7 @@ export class KomboClient {
         status: response.status,
       };
     }
-    throw classifyErrorResponse(response.status, error.code, error.message, hadCursor);
+    throw classifyErrorResponse(response.status, error.code, error.message, request.hadCursor);
   }
 }
 
@@ -211,6 +236,32 @@ function parsePage(text: string): Page | string {
     return describeIssues(parsed.error);
   }
   return { records: parsed.data.data.results, next: parsed.data.data.next };
+}
+
+function parseIntegration(text: string): IntegrationDetails | string {
+  const json = parseJson(text);
+  if (json === undefined) return 'body is not JSON';
+  const parsed = integrationEnvelopeSchema.safeParse(json);
+  if (!parsed.success) return describeIssues(parsed.error);
+  const data = parsed.data.data;
+  return {
+    id: data.id,
+    tool: data.tool.id,
+    category: data.category,
+    status: data.status,
+    setupStatus: data.setup_status,
+    originId: data.end_user?.origin_id ?? null,
+    unavailableModels: data.read_models.filter((model) => !model.is_available).map((model) => model.id),
+    dataExpiredAt: data.data_expired_at ? new Date(data.data_expired_at).toISOString() : null,
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function parseError(text: string): { code: string | null; message: string } {
@@ -235,4 +286,22 @@ function rateLimitWaitMs(headers: Headers): number {
     if (value !== null && /^\d+(\.\d+)?$/.test(value.trim())) return Math.ceil(Number(value) * 1000);
   }
   return 1_000;
+}
+
+/** The client as the functions use it: retries are logged and counted through the Telemetry port. */
+export function komboClientFor(options: {
+  baseUrl: string;
+  apiKey: () => Promise<string>;
+  requestTimeoutMs: number;
+  telemetry: Telemetry;
+}): KomboClient {
+  return new KomboClient({
+    baseUrl: options.baseUrl,
+    apiKey: options.apiKey,
+    requestTimeoutMs: options.requestTimeoutMs,
+    onRetry: (notice) => {
+      options.telemetry.warn('retrying a Kombo request', { ...notice });
+      options.telemetry.count('KomboRetries');
+    },
+  });
 }

@@ -30,3 +30,18 @@ export const errorEnvelopeSchema = z.looseObject({
     message: z.string().nullish(),
   }),
 });
+
+/** `GET /v1/integrations/{id}`: strict on what decides something, loose on everything else. */
+export const integrationEnvelopeSchema = z.object({
+  status: z.literal('success'),
+  data: z.looseObject({
+    id: z.string().min(1),
+    tool: z.looseObject({ id: z.string().min(1) }),
+    category: z.string().min(1),
+    status: z.string().min(1),
+    setup_status: z.string().min(1),
+    end_user: z.looseObject({ origin_id: z.string().nullish() }).nullish(),
+    data_expired_at: isoTimestamp.nullish(),
+    read_models: z.array(z.looseObject({ id: z.string().min(1), is_available: z.boolean() })),
+  }),
+});

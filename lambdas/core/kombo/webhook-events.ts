@@ -42,4 +42,9 @@ export const integrationStateChangedDataSchema = z.looseObject({
   integration_category: z.string().min(1),
   state: z.string().min(1),
   end_user: endUserSchema.nullish(),
+  /** When the state changed at Kombo: orders late and retried events. */
+  updated_at: z
+    .string()
+    .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 timestamp')
+    .nullish(),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { configuredResourcesOf, resourceDefinition } from '../kombo/catalogue';
-import { ACTIVE_STATE, type IntegrationRegistry, type JobQueue, type Telemetry } from '../ports';
-import { fullJob, type QueuedJob } from '../sync/job';
+import { DELETED_STATE, type IntegrationRegistry, type JobQueue, type Telemetry } from '../ports';
+import { fullJob, type QueuedJob, reconcileJob } from '../sync/job';
 
 /**
  * What the full-sync function is invoked with: anything from the weekly schedule (a full sync of
@@ -41,26 +41,30 @@ export class PlanError extends Error {
   override name = 'PlanError';
 }
 
-/** The weekly plan: a `full` job for every configured resource of every active integration. */
+/**
+ * The weekly plan: a `reconcile` job for every registered integration that is not deleted, whatever
+ * state we hold for it. Each asks Kombo about its integration (fanned out through the queue, so
+ * thousands work) and plans that integration's full walks if Kombo says it is ACTIVE: a lost ACTIVE
+ * is repaired within a week, a lost INACTIVE stops wasted calls.
+ */
 export async function planWeeklyFullSync(runId: string, deps: PlanDependencies): Promise<PlanResult> {
   const integrations = await deps.registry.list();
   const skipped: PlanResult['skipped'] = [];
   const jobs: QueuedJob[] = [];
   for (const integration of integrations) {
-    if (integration.state !== ACTIVE_STATE) {
+    if (integration.state === DELETED_STATE) {
       skipped.push({ integrationId: integration.id, state: integration.state });
       continue;
     }
-    for (const resource of configuredResourcesOf(integration.category, deps.syncResources)) {
-      jobs.push(fullJob(integration.id, resource, runId));
-    }
+    jobs.push(reconcileJob(integration.id, { runId }));
   }
   await deps.queue.send(jobs);
-  const result = { runId, integrations: integrations.length - skipped.length, skipped, jobs: jobs.length };
-  deps.telemetry.info('weekly full sync planned', { ...result, skipped: skipped.length });
-  deps.telemetry.count('FullSyncJobsPlanned', jobs.length);
-  for (const { integrationId, state } of skipped)
-    deps.telemetry.info('full sync skips an integration that is not active', { integrationId, state });
+  const result = { runId, integrations: jobs.length, skipped, jobs: jobs.length };
+  deps.telemetry.info('weekly full sync planned: every integration is reconciled with Kombo first', {
+    ...result,
+    skipped: skipped.length,
+  });
+  deps.telemetry.count('ReconcileJobsPlanned', jobs.length);
   return result;
 }
 

@@ -12,6 +12,7 @@ export {
   type IntegrationStatus,
   type PurgeProgress,
   type RegisteredIntegration,
+  type RegisterResult,
 } from './integrations';
 export type * from './kombo';
 export { type DeadLetter, EnqueueError, type JobQueue, type QueueMessage } from './queue';

@@ -7,26 +7,43 @@ export interface RegisteredIntegration {
   readonly id: string;
   readonly tool: string;
   readonly category: string;
-  /** Kombo's state: ACTIVE, INACTIVE or INVALID (others are kept as sent). */
+  /** Kombo's state: ACTIVE, INACTIVE or INVALID (others are kept as sent); DELETED once deleted. */
   readonly state: string;
   /** `end_user.origin_id`: the id the user's own system knows the customer by. */
   readonly originId: string | null;
   readonly firstSeenAt: string;
   readonly lastSeenAt: string;
+  /** The time of the state as Kombo gave it (an event's `updated_at`, or when Kombo was asked). */
+  readonly stateUpdatedAt: string | undefined;
+  /** Since when Kombo answers that it does not know the integration. */
+  readonly missingSince: string | undefined;
+  /** `data-changed` events: when the first and the last arrived, and how many. */
+  readonly dataChanged: { readonly first: string; readonly last: string; readonly count: number } | undefined;
 }
 
+/** What registering did: a new entry, a refreshed one (with the state it had), or none (deleted). */
+export type RegisterResult =
+  | { readonly outcome: 'registered' }
+  | { readonly outcome: 'refreshed'; readonly previousState: string }
+  | { readonly outcome: 'deleted' };
+
 export interface IntegrationRegistry {
-  /** Adds the integration, or refreshes it. A deleted integration stays deleted. */
+  /**
+   * Adds the integration, or refreshes it; a `data-changed` also counts towards its cadence. A
+   * deleted integration stays deleted.
+   */
   register(input: {
     id: string;
     tool: string;
     category: string;
     originId?: string | null | undefined;
     at: string;
-  }): Promise<void>;
+    dataChangedAt?: string | undefined;
+  }): Promise<RegisterResult>;
   /**
-   * Stores Kombo's new state; anything but ACTIVE blocks the integration's jobs until it changes.
-   * A deleted integration stays deleted.
+   * Stores Kombo's state as of `updatedAt`, unless a state at least as new is stored (`stale`: a
+   * late or replayed event). Anything but ACTIVE blocks the integration's jobs until it changes. A
+   * deleted integration stays deleted.
    */
   setState(input: {
     id: string;
@@ -35,7 +52,11 @@ export interface IntegrationRegistry {
     state: string;
     originId?: string | null | undefined;
     at: string;
-  }): Promise<void>;
+    updatedAt: string;
+  }): Promise<'applied' | 'stale' | 'deleted'>;
+  /** Notes that Kombo does not know the integration; returns since when that has been so. */
+  markMissing(id: string, at: string): Promise<string>;
+  clearMissing(id: string): Promise<void>;
   /**
    * Marks the integration deleted: its jobs are dropped from now on, and its registry entry keeps
    * only the tool, category and state DELETED (no customer details), so a late event cannot revive it.
@@ -69,6 +90,10 @@ export interface IntegrationState {
   readonly deletedAt: string | undefined;
   /** Where a purge in progress has got to. */
   readonly purge: PurgeProgress | undefined;
+  /** Configured resources whose model Kombo says is not available: their jobs are skipped. */
+  readonly unavailableResources: readonly string[];
+  /** The `data_expired_at` last acted on (a full walk of every resource followed it). */
+  readonly dataExpiredAt: string | undefined;
 }
 
 /**
@@ -82,6 +107,11 @@ export interface IntegrationStatus {
   savePurgeProgress(integrationId: string, progress: PurgeProgress): Promise<void>;
   /** Ends a purge: the integration's item keeps only the deletion marker. */
   finishPurge(integrationId: string, at: string): Promise<void>;
+  /** What Kombo last said of the integration's models and scope. */
+  saveUpstream(
+    integrationId: string,
+    upstream: { unavailableResources: readonly string[]; dataExpiredAt: string | undefined },
+  ): Promise<void>;
 }
 
 export const ACTIVE_STATE = 'ACTIVE';

@@ -1,6 +1,5 @@
 import type { KomboRecord } from '../kombo/responses';
 
-/** What the engine needs from Kombo: pages of a list, within the time it has. */
 /** How much time the caller has left; every wait and request is bounded by it. */
 export interface Deadline {
   remainingMs(): number;
@@ -26,4 +25,25 @@ export interface PageSource {
     query: ListQuery,
     options: { deadline: Deadline; startCursor?: string | undefined; maxPages?: number },
   ): AsyncGenerator<Page & { cursor: string | undefined }>;
+}
+
+/** Kombo's view of one integration (`GET /v1/integrations/{id}`): what reconciling needs of it. */
+export interface IntegrationDetails {
+  readonly id: string;
+  readonly tool: string;
+  readonly category: string;
+  /** `ACTIVE`, `INVALID` or `INACTIVE` (a value Kombo adds later is kept as sent). */
+  readonly status: string;
+  readonly setupStatus: string;
+  readonly originId: string | null;
+  /** Models (e.g. `hris_employees`) that are not available: not offered, disabled or opted out of. */
+  readonly unavailableModels: readonly string[];
+  /** Set when the customer changed the integration's scope: data synced before is no longer valid. */
+  readonly dataExpiredAt: string | null;
+}
+
+/** The part of the Kombo client that reads integrations. */
+export interface IntegrationSource {
+  /** Throws KomboIntegrationUnavailableError with code `PLATFORM.INTEGRATION_NOT_FOUND` for an id Kombo does not know. */
+  getIntegration(integrationId: string, deadline: Deadline): Promise<IntegrationDetails>;
 }

@@ -1,6 +1,8 @@
 import { sleep } from '../backoff';
 import type {
   Deadline,
+  IntegrationRegistry,
+  IntegrationSource,
   IntegrationStatus,
   JobQueue,
   PageSource,
@@ -9,7 +11,7 @@ import type {
   Telemetry,
   WalkCounts,
 } from '../ports';
-import { continuationOf } from './job';
+import { continuationOf, jobResource } from './job';
 import type { JobProgress, JobResult, RunnableJob } from './outcomes';
 import type { EngineSettings } from './settings';
 
@@ -18,6 +20,11 @@ export interface EngineDependencies {
   readonly records: RecordStore;
   readonly state: StateStore;
   readonly integrations: IntegrationStatus;
+  /** Kombo's integration endpoint and the registry: what reconciling an integration needs. */
+  readonly upstream: IntegrationSource;
+  readonly registry: IntegrationRegistry;
+  /** The resources this deployment syncs. */
+  readonly syncResources: ReadonlySet<string>;
   readonly queue: JobQueue;
   readonly telemetry: Telemetry;
   readonly now?: () => Date;
@@ -67,7 +74,7 @@ export async function continueLater(
   progress: JobProgress,
 ): Promise<JobResult> {
   const { job } = runnable;
-  const target = job.kind === 'purge' ? 'purge' : job.resource;
+  const target = jobResource(job) ?? job.kind;
   await ctx.queue.send([continuationOf(job, runnable.requestedAt, `continue#${target}#${step}`)]);
   ctx.telemetry.info('job continues in a new invocation', {
     integrationId: job.integrationId,

@@ -1,3 +1,4 @@
+import { reconcileIntegration } from '../lifecycle/reconcile';
 import type { Deadline, IntegrationBlock } from '../ports';
 import { continueLater, type EngineContext, type EngineDependencies, engineContext } from './engine-context';
 import type { JobResult, RunnableJob } from './outcomes';
@@ -25,6 +26,7 @@ async function runJob(ctx: EngineContext, runnable: RunnableJob, deadline: Deadl
     return continueLater(ctx, runnable, `deferred#${ctx.now().getTime()}`, { walks: 0, pages: 0 });
   }
   if (job.kind === 'purge') return purgeIntegration(ctx, { job, requestedAt: runnable.requestedAt }, deadline);
+  if (job.kind === 'reconcile') return reconcileIntegration(ctx, { job, requestedAt: runnable.requestedAt }, deadline);
   const integration = await ctx.integrations.integrationState(job.integrationId);
   const context = { integrationId: job.integrationId, resource: job.resource, kind: job.kind };
   if (integration?.deletedAt) {
@@ -41,6 +43,12 @@ async function runJob(ctx: EngineContext, runnable: RunnableJob, deadline: Deadl
     });
     ctx.telemetry.count('JobSkippedIntegrationUnavailable');
     return { outcome: 'skipped', reason: 'integration-unavailable' };
+  }
+  // Kombo says this model is not available: no request that would only answer MODEL_NOT_AVAILABLE.
+  if (integration?.unavailableResources.includes(job.resource)) {
+    ctx.telemetry.info('job skipped: the resource is not available for this integration', context);
+    ctx.telemetry.count('JobSkippedResourceUnavailable');
+    return { outcome: 'skipped', reason: 'resource-unavailable' };
   }
   return runWalkJob(ctx, { job, requestedAt: runnable.requestedAt }, deadline, context);
 }

@@ -45,11 +45,29 @@ export const purgeJobSchema = z.object({
   requestedAt: z.number().int().positive().optional(),
 });
 
-export const syncJobSchema = z.discriminatedUnion('kind', [deltaJobSchema, fullJobSchema, purgeJobSchema]);
+/**
+ * Asks Kombo about the integration and acts on the answer (state, available models, scope, gone).
+ * With `runId` (the weekly run) it also plans the integration's full walks.
+ */
+export const reconcileJobSchema = z.object({
+  v: z.literal(1),
+  kind: z.literal('reconcile'),
+  integrationId: z.string().min(1),
+  runId: z.string().min(1).max(MAX_RUN_ID_LENGTH).optional(),
+  requestedAt: z.number().int().positive().optional(),
+});
+
+export const syncJobSchema = z.discriminatedUnion('kind', [
+  deltaJobSchema,
+  fullJobSchema,
+  purgeJobSchema,
+  reconcileJobSchema,
+]);
 export type SyncJob = z.infer<typeof syncJobSchema>;
 export type DeltaJob = z.infer<typeof deltaJobSchema>;
 export type FullJob = z.infer<typeof fullJobSchema>;
 export type PurgeJob = z.infer<typeof purgeJobSchema>;
+export type ReconcileJob = z.infer<typeof reconcileJobSchema>;
 /** The jobs that walk one resource. */
 export type WalkJob = DeltaJob | FullJob;
 export const walkKindSchema = z.enum(['delta', 'full']);
@@ -73,15 +91,21 @@ export function messageGroupId(integrationId: string, resource: string): string 
   return sqsSafeId(`${integrationId}#${resource}`);
 }
 
-/** The resource a job walks; a purge has none. */
-export const jobResource = (job: SyncJob): string | undefined => (job.kind === 'purge' ? undefined : job.resource);
+/** The resource a job walks; a purge or a reconcile has none. */
+export const jobResource = (job: SyncJob): string | undefined =>
+  job.kind === 'purge' || job.kind === 'reconcile' ? undefined : job.resource;
 
 /** A purge runs in a group of its own, next to the integration's resource groups. */
 export const PURGE_GROUP_SUFFIX = 'purge';
 
+/** A reconcile runs in a group of its own too. */
+export const RECONCILE_GROUP_SUFFIX = 'reconcile';
+
 /** The message group a job belongs in. */
 export function jobGroupId(job: SyncJob): string {
-  return messageGroupId(job.integrationId, job.kind === 'purge' ? PURGE_GROUP_SUFFIX : job.resource);
+  if (job.kind === 'purge') return messageGroupId(job.integrationId, PURGE_GROUP_SUFFIX);
+  if (job.kind === 'reconcile') return messageGroupId(job.integrationId, RECONCILE_GROUP_SUFFIX);
+  return messageGroupId(job.integrationId, job.resource);
 }
 
 /** The same job again, to carry on in a later invocation from the checkpoint in the state table. */
@@ -93,9 +117,12 @@ export function continuationOf(job: SyncJob, requestedAt: number, deduplicationI
   };
 }
 
+/** Run ids come from outside (Kombo's event ids, the schedule's time); one too long for a job is hashed. */
+const boundedRunId = (runId: string) =>
+  runId.length <= MAX_RUN_ID_LENGTH ? runId : createHash('sha256').update(runId).digest('hex');
+
 export function fullJob(integrationId: string, resource: string, anyRunId: string, forceSweep = false): QueuedJob {
-  // Run ids come from outside (Kombo's event ids, the schedule's time); one too long for the job is hashed.
-  const runId = anyRunId.length <= MAX_RUN_ID_LENGTH ? anyRunId : createHash('sha256').update(anyRunId).digest('hex');
+  const runId = boundedRunId(anyRunId);
   const job: FullJob = { v: 1, kind: 'full', integrationId, resource, runId, ...(forceSweep ? { forceSweep } : {}) };
   return { job, groupId: jobGroupId(job), deduplicationId: sqsSafeId(`full#${integrationId}#${runId}#${resource}`) };
 }
@@ -113,4 +140,12 @@ export function deltaJobForEvent(eventId: string, integrationId: string, resourc
     // across groups too, although the queue deduplicates per group.
     deduplicationId: sqsSafeId(`${eventId}#${resource}`),
   };
+}
+
+/** Ask Kombo about an integration: weekly (`runId`, plans its full walks too) or after an event (`eventId`). */
+export function reconcileJob(integrationId: string, reason: { runId: string } | { eventId: string }): QueuedJob {
+  const runId = 'runId' in reason ? boundedRunId(reason.runId) : undefined;
+  const job: ReconcileJob = { v: 1, kind: 'reconcile', integrationId, ...(runId ? { runId } : {}) };
+  const token = 'runId' in reason ? `run#${runId}` : `event#${reason.eventId}`;
+  return { job, groupId: jobGroupId(job), deduplicationId: sqsSafeId(`reconcile#${integrationId}#${token}`) };
 }

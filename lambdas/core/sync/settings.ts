@@ -26,6 +26,8 @@ export interface EngineSettings {
   /** The first wait after DynamoDB throttled a page's writes; it doubles with each throttle in a row. */
   readonly throttleBackoffMs: number;
   readonly maxThrottleBackoffMs: number;
+  /** An integration Kombo does not know on two reconciles at least this far apart is purged. */
+  readonly missingPurgeMs: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -41,4 +43,5 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   abandonAfterFailures: 3,
   throttleBackoffMs: 1_000,
   maxThrottleBackoffMs: 30_000,
+  missingPurgeMs: 7 * 86_400_000,
 };
