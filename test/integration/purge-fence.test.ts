@@ -94,6 +94,13 @@ async function walkWithDeletion(
       if (when === 'failing-first-page' && ++writes === 3) throw new Error('DynamoDB: InternalServerError');
       return records.write(...args);
     },
+    // New records are written in batches: the purge runs while the batch is written, or the batch fails after it.
+    putNew: async (...args: Parameters<RecordStore['putNew']>) => {
+      if (when === 'writing-first-page' || when === 'failing-first-page') await deleteNow();
+      const result = await records.putNew(...args);
+      if (when === 'failing-first-page') throw new Error('DynamoDB: InternalServerError');
+      return result;
+    },
   });
   const racingState: StateStore = Object.assign(Object.create(state) as StateStore, {
     completeWalk: async (...args: Parameters<StateStore['completeWalk']>) => {

@@ -1,4 +1,5 @@
 import type {
+  BatchResult,
   IntegrationState,
   IntegrationStatus,
   Page,
@@ -8,6 +9,7 @@ import type {
   ResourceState,
   ScanPage,
   StateStore,
+  StoredVersion,
   Walk,
   WalkSummary,
   WriteResult,
@@ -43,7 +45,46 @@ export class MemoryRecordStore implements RecordStore {
     this.partitions.set(key, partition);
   }
 
+  /** Requests by kind, as DynamoDB would bill them. */
+  readonly requests = { batchReads: 0, batchWrites: 0, writes: 0, seenMarks: 0 };
+
+  async storedVersions(p: Partition, ids: readonly string[]): Promise<BatchResult<Map<string, StoredVersion>>> {
+    this.requests.batchReads += Math.ceil(ids.length / 100);
+    const versions = new Map<string, StoredVersion>();
+    for (const id of ids) {
+      const stored = this.partitions.get(partitionKey(p))?.get(id);
+      if (stored) versions.set(id, { changedAt: stored.changed_at, dataHash: stored.data_hash });
+    }
+    return { outcome: 'done', value: versions };
+  }
+
+  async putNew(items: readonly RecordItem[]): Promise<BatchResult<number>> {
+    this.requests.batchWrites += Math.ceil(items.length / 25);
+    for (const item of items) {
+      this.writes.push(item);
+      const intercepted = this.intercept?.(item);
+      if (intercepted instanceof Error) throw intercepted;
+      if (intercepted?.outcome === 'rejected') return intercepted;
+      if (intercepted?.outcome === 'throttled') return intercepted;
+    }
+    for (const item of items) this.put(item);
+    return { outcome: 'done', value: items.length };
+  }
+
+  async markSeen(p: Partition, ids: readonly string[], syncedAt: string): Promise<BatchResult<number>> {
+    let marked = 0;
+    for (const id of ids) {
+      this.requests.seenMarks++;
+      const stored = this.partitions.get(partitionKey(p))?.get(id);
+      if (!stored) continue;
+      this.put({ ...stored, synced_at: syncedAt });
+      marked++;
+    }
+    return { outcome: 'done', value: marked };
+  }
+
   async write(item: RecordItem, options: { markSeen: boolean; createIfAbsent?: boolean }): Promise<WriteResult> {
+    this.requests.writes++;
     this.writes.push(item);
     const intercepted = this.intercept?.(item);
     if (intercepted instanceof Error) throw intercepted;

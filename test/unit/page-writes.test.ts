@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toRecordItem } from '../../lambdas/core/sync/record-item';
 import { DEFAULT_ENGINE_SETTINGS } from '../../lambdas/core/sync/settings';
 import { deltaJob, employee, engineHarness, INTEGRATION, pagedRecords, RESOURCE } from '../support/engine-harness';
 import { scriptedKombo } from '../support/memory-stores';
@@ -50,6 +51,10 @@ describe('a page whose write fails', () => {
   it('starts no further write once one failed, and every write already started has finished when the job returns', async () => {
     const records = Array.from({ length: 100 }, (_, n) => employee(n));
     const h = engineHarness(scriptedKombo(() => ({ records, next: null })).source);
+    // Older versions are stored, so every record takes its own conditional write.
+    const older = { now: new Date('2026-11-01T00:00:00.000Z'), tombstoneTtlSeconds: 86_400 };
+    for (let n = 0; n < 100; n++)
+      h.records.put(toRecordItem(INTEGRATION, RESOURCE, employee(n, '2026-11-01T00:00:00.000Z'), older));
     let inFlight = 0;
     let returned = false;
     const lateWrites: string[] = [];
@@ -116,5 +121,57 @@ describe('a page DynamoDB throttles', () => {
     expect(await h.run(h.sent[0]!.job)).toMatchObject({ outcome: 'completed' });
     expect(h.sleeps).toEqual([750]);
     expect(h.records.items(partition)).toHaveLength(8);
+  });
+});
+
+describe('read before write', () => {
+  const records = Array.from({ length: 250 }, (_, n) => employee(n));
+
+  it('a backfill reads once per 100 records and writes the new ones in batches, no conditional write', async () => {
+    const h = engineHarness(scriptedKombo(() => ({ records, next: null })).source);
+    expect(await h.run(deltaJob())).toMatchObject({ outcome: 'completed' });
+    expect(h.records.items(partition)).toHaveLength(250);
+    expect(h.records.requests).toEqual({ batchReads: 3, batchWrites: 10, writes: 0, seenMarks: 0 });
+  });
+
+  it('an unchanged re-read in a delta costs no write at all', async () => {
+    const h = engineHarness(scriptedKombo(() => ({ records, next: null })).source);
+    await h.run(deltaJob());
+    h.clock.advance(60_000);
+    Object.assign(h.records.requests, { batchReads: 0, batchWrites: 0, writes: 0, seenMarks: 0 });
+    await h.run(deltaJob());
+    expect(h.records.requests).toEqual({ batchReads: 3, batchWrites: 0, writes: 0, seenMarks: 0 });
+    expect(h.state.cursorOf(INTEGRATION, RESOURCE)?.lastWalk?.walk.counts).toMatchObject({
+      unchanged: 250,
+      written: 0,
+    });
+  });
+
+  it('a changed record takes one conditional write; an older copy of one we hold takes none', async () => {
+    const h = engineHarness(scriptedKombo(() => ({ records, next: null })).source);
+    await h.run(deltaJob());
+    const changed = records.map((record, n) =>
+      n === 7 ? { ...record, changed_at: '2026-11-21T10:00:00.000Z', first_name: 'Changed' } : record,
+    );
+    h.records.put(
+      toRecordItem(
+        INTEGRATION,
+        RESOURCE,
+        { ...records[9]!, changed_at: '2026-11-25T00:00:00.000Z' },
+        { now: h.clock.now(), tombstoneTtlSeconds: 86_400 },
+      ),
+    );
+    const again = engineHarness(scriptedKombo(() => ({ records: changed, next: null })).source);
+    for (const item of h.records.items(partition)) again.records.put(item);
+    await again.run(deltaJob());
+    expect(again.records.requests.writes).toBe(1);
+    expect(again.records.items(partition).find((item) => item.id === records[7]!.id)?.data).toMatchObject({
+      first_name: 'Changed',
+    });
+    expect(again.state.cursorOf(INTEGRATION, RESOURCE)?.lastWalk?.walk.counts).toMatchObject({
+      written: 1,
+      stale: 1,
+      unchanged: 248,
+    });
   });
 });

@@ -5,11 +5,12 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { RecordStore, ScanPage, WriteOutcome, WriteResult } from '../../core/ports';
+import type { BatchResult, RecordStore, ScanPage, StoredVersion, WriteOutcome, WriteResult } from '../../core/ports';
 import type { RecordItem } from '../../core/sync/record-item';
 import { recordPartition } from '../../core/table-keys';
 import { deleteKeys, purgePartitionPage } from './batch-delete';
 import { isConditionFailed, isThrottled, isValidationError } from './errors';
+import { markItemsSeen, putItems, readVersions } from './record-batches';
 import { decodeKey, encodeKey } from './scan-keys';
 
 type Partition = { integrationId: string; resource: string };
@@ -28,6 +29,18 @@ export class DynamoRecordStore implements RecordStore {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
+
+  storedVersions(partition: Partition, ids: readonly string[]): Promise<BatchResult<Map<string, StoredVersion>>> {
+    return readVersions(this.client, this.tableName, partition, ids);
+  }
+
+  putNew(items: readonly RecordItem[]): Promise<BatchResult<number>> {
+    return putItems(this.client, this.tableName, items);
+  }
+
+  markSeen(partition: Partition, ids: readonly string[], syncedAt: string): Promise<BatchResult<number>> {
+    return markItemsSeen(this.client, this.tableName, partition, ids, syncedAt);
+  }
 
   async write(item: RecordItem, options: { markSeen: boolean; createIfAbsent?: boolean }): Promise<WriteResult> {
     try {
@@ -78,15 +91,15 @@ export class DynamoRecordStore implements RecordStore {
     }
     // A full walk marks every record it saw, so the sweep after it spares them.
     const unchanged = 'changed_at = :changed_at AND data_hash = :data_hash';
-    if (await this.markSeen(key, item.synced_at, unchanged, same)) return 'unchanged';
+    if (await this.markSeenIf(key, item.synced_at, unchanged, same)) return 'unchanged';
     // Gone meanwhile (TTL or purge) leaves nothing to mark; the write was refused as stale either way,
     // unless it was never to create an item.
-    const stored = await this.markSeen(key, item.synced_at, 'attribute_exists(pk)', {});
+    const stored = await this.markSeenIf(key, item.synced_at, 'attribute_exists(pk)', {});
     return stored || createIfAbsent ? 'stale' : 'unchanged';
   }
 
   /** Sets `synced_at` if the condition holds; false if it did not. */
-  private async markSeen(
+  private async markSeenIf(
     key: { pk: string; sk: string },
     syncedAt: string,
     condition: string,

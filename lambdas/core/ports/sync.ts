@@ -33,7 +33,39 @@ export interface ScanPage<T> {
   readonly nextKey: string | undefined;
 }
 
+/** What the records table holds of a record: enough to tell new, newer, unchanged and stale apart. */
+export interface StoredVersion {
+  readonly changedAt: string;
+  readonly dataHash: string;
+}
+
+/** A batch request's outcome, refusals and throttles as values (see WriteResult). */
+export type BatchResult<T> =
+  | { readonly outcome: 'done'; readonly value: T }
+  | { readonly outcome: 'rejected'; readonly reason: string }
+  | { readonly outcome: 'throttled' };
+
 export interface RecordStore {
+  /**
+   * The stored `changed_at` and content hash of these records (absent: not stored), read in batches
+   * with a projection: an unchanged record then costs half a read unit instead of a refused write.
+   */
+  storedVersions(
+    partition: { integrationId: string; resource: string },
+    ids: readonly string[],
+  ): Promise<BatchResult<Map<string, StoredVersion>>>;
+  /**
+   * Writes items the batch read showed absent, in batches, without a condition: walks of one
+   * resource are serialized by their message group, and the purge fence re-checks after every page.
+   * `rejected` when DynamoDB refused a batch (the caller writes those items one by one).
+   */
+  putNew(items: readonly RecordItem[]): Promise<BatchResult<number>>;
+  /** Records that a full walk saw these unchanged records (`synced_at`), so the sweep spares them. */
+  markSeen(
+    partition: { integrationId: string; resource: string },
+    ids: readonly string[],
+    syncedAt: string,
+  ): Promise<BatchResult<number>>;
   /**
    * Stores the item unless the stored one has a later `changed_at`, or the same one and the same
    * content. With `markSeen`, a refused write still records that the walk saw the record. With

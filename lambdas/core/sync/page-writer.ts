@@ -1,8 +1,9 @@
 import type { KomboRecord } from '../kombo/responses';
 import type { Walk, WalkCounts, WriteResult } from '../ports';
-import { runPool } from './concurrency';
+import { type PoolOutcome, runPool } from './concurrency';
 import { type EngineContext, emptyCounts } from './engine-context';
 import { isExpiredDeletion, type RecordItem, type RecordItemOptions, toRecordItem } from './record-item';
+import { planWrites } from './write-plan';
 
 /**
  * How writing one page ended. `throttled`: DynamoDB throttled a write past the client's retries;
@@ -21,20 +22,20 @@ interface RecordWrite {
 }
 
 /**
- * Writes a page's records, `writeConcurrency` at a time, and adds what happened to the walk's
- * counts. A record DynamoDB refuses is stored compressed, else as metadata, else skipped; it is
- * logged and counted, and the page goes on. On a throttle or an error no further record starts.
+ * Writes a page's records and adds what happened to the walk's counts. It reads what the records
+ * table holds of them first (one batch read per 100), so an unchanged or stale record costs no
+ * write; records not stored yet go out in batches; the rest take one conditional write each,
+ * `writeConcurrency` at a time. A record DynamoDB refuses is stored compressed, else as metadata,
+ * else skipped; it is logged and counted, and the page goes on. On a throttle or an error no further
+ * write starts.
  */
 export async function writePage(ctx: EngineContext, walk: Walk, records: readonly KomboRecord[]): Promise<PageWrite> {
   const counts = emptyCounts();
-  const itemOptions = { now: ctx.now(), tombstoneTtlSeconds: ctx.settings.tombstoneTtlSeconds };
-  const outcome = await runPool(records, ctx.settings.writeConcurrency, async (record) => {
-    const write = await writeRecord(ctx, walk, record, itemOptions);
-    if (write.outcome === 'throttled') return 'stop';
-    count(counts, write, write.item);
-    if (write.outcome === 'written' && write.item?.data_encoding === 'omitted') noteOmitted(ctx, walk, write.item);
-    return 'next';
-  });
+  // The batch requests run one after another and the conditional writes settle in the pool, so a
+  // failure here leaves nothing in flight.
+  const written = await writeRecords(ctx, walk, records, counts).catch(
+    (error: unknown): PoolOutcome => ({ status: 'failed', error }),
+  );
   for (const key of Object.keys(counts) as (keyof WalkCounts)[]) walk.counts[key] += counts[key];
   const { telemetry } = ctx;
   telemetry.count('RecordsWritten', counts.written);
@@ -42,13 +43,61 @@ export async function writePage(ctx: EngineContext, walk: Walk, records: readonl
   telemetry.count('RecordsStale', counts.stale);
   telemetry.count('RecordsTombstoned', counts.tombstoned);
   telemetry.count('RecordsRejected', counts.rejected);
-  if (outcome.status === 'failed') return { status: 'failed', error: outcome.error };
-  if (outcome.status === 'stopped') {
+  if (written.status === 'failed') return { status: 'failed', error: written.error };
+  if (written.status === 'stopped') {
     telemetry.count('PagesThrottled');
     return { status: 'throttled' };
   }
   telemetry.count('PagesFetched');
   return { status: 'written' };
+}
+
+async function writeRecords(
+  ctx: EngineContext,
+  walk: Walk,
+  records: readonly KomboRecord[],
+  counts: WalkCounts,
+): Promise<PoolOutcome> {
+  const itemOptions = { now: ctx.now(), tombstoneTtlSeconds: ctx.settings.tombstoneTtlSeconds };
+  const partition = { integrationId: walk.integrationId, resource: walk.resource };
+  const entries = records.map((record) => ({
+    record,
+    item: toRecordItem(walk.integrationId, walk.resource, record, itemOptions),
+  }));
+  const read = await ctx.records.storedVersions(
+    partition,
+    entries.map((entry) => entry.item.sk),
+  );
+  if (read.outcome === 'throttled') return { status: 'stopped' };
+  const plan = planWrites(entries, read.outcome === 'done' ? read.value : undefined, itemOptions);
+  counts.unchanged += plan.unchanged.length;
+  counts.stale += plan.stale.length;
+  // A full walk records what it saw, so the sweep after it spares those records.
+  const seen = walk.kind === 'delta' ? [] : [...plan.unchanged, ...plan.stale];
+  if (seen.length > 0) {
+    const marked = await ctx.records.markSeen(partition, seen, itemOptions.now.toISOString());
+    if (marked.outcome === 'throttled') return { status: 'stopped' };
+  }
+  let updates = plan.updates;
+  if (plan.fresh.length > 0) {
+    const put = await ctx.records.putNew(plan.fresh.map((entry) => entry.item));
+    if (put.outcome === 'throttled') return { status: 'stopped' };
+    if (put.outcome === 'done') {
+      for (const { item } of plan.fresh) {
+        count(counts, { outcome: 'written', refused: false }, item);
+        if (item.data_encoding === 'omitted') noteOmitted(ctx, walk, item);
+      }
+    }
+    // A batch DynamoDB refused goes record by record, where a refused record finds a form it takes.
+    else updates = [...plan.fresh, ...updates];
+  }
+  return runPool(updates, ctx.settings.writeConcurrency, async ({ record }) => {
+    const write = await writeRecord(ctx, walk, record, itemOptions);
+    if (write.outcome === 'throttled') return 'stop';
+    count(counts, write, write.item);
+    if (write.outcome === 'written' && write.item?.data_encoding === 'omitted') noteOmitted(ctx, walk, write.item);
+    return 'next';
+  });
 }
 
 function count(counts: WalkCounts, write: RecordWrite, item: RecordItem | undefined): void {
