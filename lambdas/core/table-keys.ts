@@ -16,6 +16,10 @@ export const STATE_META_KEY = 'meta';
 export const cursorKey = (resource: string) => `cursor#${resource}`;
 export const walkKey = (resource: string) => `walk#${resource}`;
 export const runKey = (resource: string, runId: string) => `run#${resource}#${runId}`;
+/** What one page of a full walk saw: the walk (by its start) and the page, sortable. */
+export const seenPrefix = (resource: string, walkStartedAt: string) => `seen#${resource}#${walkStartedAt}#`;
+export const seenKey = (resource: string, walkStartedAt: string, page: number) =>
+  `${seenPrefix(resource, walkStartedAt)}${String(page).padStart(6, '0')}`;
 
 /** The registry of integrations: one partition, one item per integration, listed with one Query. */
 export const REGISTRY_PARTITION = 'registry';

@@ -203,7 +203,11 @@ describe('records store sweep (dynalite)', () => {
     await store.write(item({ id: 'sw1', first_name: 'Back' }), { markSeen: false });
     await store.write(item({ id: 'sw2' }, new Date('2026-11-27T12:45:00.000Z')), { markSeen: false });
 
-    const candidates = await store.sweepCandidates(partition, walkStart, undefined);
+    // What the walk saw is no candidate, whatever its synced_at says.
+    expect((await store.sweepCandidates(partition, walkStart, new Set(['sw1']), undefined)).result.ids).not.toContain(
+      'sw1',
+    );
+    const candidates = await store.sweepCandidates(partition, walkStart, new Set(), undefined);
     expect(candidates.result.ids).toContain('sw1');
     expect(candidates.result.ids).not.toContain('sw2');
     // sw2 is passed too, as if written between the query and the tombstoning: the condition spares it.

@@ -46,7 +46,7 @@ export class MemoryRecordStore implements RecordStore {
   }
 
   /** Requests by kind, as DynamoDB would bill them. */
-  readonly requests = { batchReads: 0, batchWrites: 0, writes: 0, seenMarks: 0 };
+  readonly requests = { batchReads: 0, batchWrites: 0, writes: 0 };
 
   async storedVersions(p: Partition, ids: readonly string[]): Promise<BatchResult<Map<string, StoredVersion>>> {
     this.requests.batchReads += Math.ceil(ids.length / 100);
@@ -69,18 +69,6 @@ export class MemoryRecordStore implements RecordStore {
     }
     for (const item of items) this.put(item);
     return { outcome: 'done', value: items.length };
-  }
-
-  async markSeen(p: Partition, ids: readonly string[], syncedAt: string): Promise<BatchResult<number>> {
-    let marked = 0;
-    for (const id of ids) {
-      this.requests.seenMarks++;
-      const stored = this.partitions.get(partitionKey(p))?.get(id);
-      if (!stored) continue;
-      this.put({ ...stored, synced_at: syncedAt });
-      marked++;
-    }
-    return { outcome: 'done', value: marked };
   }
 
   async write(item: RecordItem, options: { markSeen: boolean; createIfAbsent?: boolean }): Promise<WriteResult> {
@@ -108,12 +96,16 @@ export class MemoryRecordStore implements RecordStore {
   async countSweepCandidates(
     p: Partition,
     before: string,
+    seen: ReadonlySet<string>,
     startKey: string | undefined,
   ): Promise<ScanPage<{ live: number; candidates: number }>> {
     const page = this.page(p, startKey);
     const live = page.items.filter((item) => item.data_encoding !== 'tombstone');
     return {
-      result: { live: live.length, candidates: live.filter((item) => item.synced_at < before).length },
+      result: {
+        live: live.length,
+        candidates: live.filter((item) => item.synced_at < before && !seen.has(item.sk)).length,
+      },
       nextKey: page.nextKey,
     };
   }
@@ -121,11 +113,12 @@ export class MemoryRecordStore implements RecordStore {
   async sweepCandidates(
     p: Partition,
     before: string,
+    seen: ReadonlySet<string>,
     startKey: string | undefined,
   ): Promise<ScanPage<{ ids: string[] }>> {
     const page = this.page(p, startKey);
     const ids = page.items
-      .filter((item) => item.data_encoding !== 'tombstone' && item.synced_at < before)
+      .filter((item) => item.data_encoding !== 'tombstone' && item.synced_at < before && !seen.has(item.sk))
       .map((item) => item.sk);
     return { result: { ids }, nextKey: page.nextKey };
   }
@@ -215,6 +208,23 @@ export class MemoryStateStore implements StateStore, IntegrationStatus {
     this.walks.set(`${walk.integrationId}#${walk.resource}`, structuredClone(walk));
   }
 
+  /** Seen pages by walk (`<integration>#<resource>#<startedAt>`), then page number. */
+  readonly seenPages = new Map<string, Map<number, string[]>>();
+
+  async saveSeenPage(walk: Walk, page: number, ids: readonly string[]): Promise<void> {
+    this.calls.push('saveSeenPage');
+    const key = `${walk.integrationId}#${walk.resource}#${walk.startedAt}`;
+    const pages = this.seenPages.get(key) ?? new Map<number, string[]>();
+    pages.set(page, [...ids]);
+    this.seenPages.set(key, pages);
+  }
+
+  async seenIds(walk: Walk): Promise<Set<string>> {
+    this.calls.push('seenIds');
+    const pages = this.seenPages.get(`${walk.integrationId}#${walk.resource}#${walk.startedAt}`);
+    return new Set([...(pages?.values() ?? [])].flat());
+  }
+
   async completeWalk(summary: WalkSummary): Promise<void> {
     this.calls.push('completeWalk');
     const { walk } = summary;
@@ -285,6 +295,10 @@ export class MemoryStateStore implements StateStore, IntegrationStatus {
   async purgeStatePage(integrationId: string): Promise<{ deleted: number; more: boolean }> {
     this.calls.push('purgeStatePage');
     let deleted = 0;
+    for (const key of [...this.seenPages.keys()].filter((key) => key.startsWith(`${integrationId}#`))) {
+      deleted += this.seenPages.get(key)?.size ?? 0;
+      this.seenPages.delete(key);
+    }
     for (const map of [this.walks, this.cursors] as Map<string, unknown>[]) {
       for (const key of [...map.keys()].filter((key) => key.startsWith(`${integrationId}#`))) {
         map.delete(key);

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { toRecordItem } from '../../lambdas/core/sync/record-item';
 import { DEFAULT_ENGINE_SETTINGS } from '../../lambdas/core/sync/settings';
-import { deltaJob, employee, engineHarness, INTEGRATION, pagedRecords, RESOURCE } from '../support/engine-harness';
+import {
+  deltaJob,
+  employee,
+  engineHarness,
+  fullJob,
+  INTEGRATION,
+  pagedRecords,
+  RESOURCE,
+} from '../support/engine-harness';
 import { scriptedKombo } from '../support/memory-stores';
 
 const partition = { integrationId: INTEGRATION, resource: RESOURCE };
@@ -131,16 +139,16 @@ describe('read before write', () => {
     const h = engineHarness(scriptedKombo(() => ({ records, next: null })).source);
     expect(await h.run(deltaJob())).toMatchObject({ outcome: 'completed' });
     expect(h.records.items(partition)).toHaveLength(250);
-    expect(h.records.requests).toEqual({ batchReads: 3, batchWrites: 10, writes: 0, seenMarks: 0 });
+    expect(h.records.requests).toEqual({ batchReads: 3, batchWrites: 10, writes: 0 });
   });
 
   it('an unchanged re-read in a delta costs no write at all', async () => {
     const h = engineHarness(scriptedKombo(() => ({ records, next: null })).source);
     await h.run(deltaJob());
     h.clock.advance(60_000);
-    Object.assign(h.records.requests, { batchReads: 0, batchWrites: 0, writes: 0, seenMarks: 0 });
+    Object.assign(h.records.requests, { batchReads: 0, batchWrites: 0, writes: 0 });
     await h.run(deltaJob());
-    expect(h.records.requests).toEqual({ batchReads: 3, batchWrites: 0, writes: 0, seenMarks: 0 });
+    expect(h.records.requests).toEqual({ batchReads: 3, batchWrites: 0, writes: 0 });
     expect(h.state.cursorOf(INTEGRATION, RESOURCE)?.lastWalk?.walk.counts).toMatchObject({
       unchanged: 250,
       written: 0,
@@ -173,5 +181,17 @@ describe('read before write', () => {
       stale: 1,
       unchanged: 248,
     });
+  });
+
+  it('a full sync of unchanged records writes nothing to them: each page records what it saw, and the sweep spares them', async () => {
+    const h = engineHarness(scriptedKombo((_query, cursor) => pagedRecords(records, 100)(cursor)).source);
+    await h.run(deltaJob());
+    h.clock.advance(86_400_000);
+    Object.assign(h.records.requests, { batchReads: 0, batchWrites: 0, writes: 0 });
+    expect(await h.run(fullJob())).toMatchObject({ outcome: 'completed' });
+    expect(h.records.requests).toEqual({ batchReads: 3, batchWrites: 0, writes: 0 });
+    expect([...h.state.seenPages.values()][0]?.size).toBe(3);
+    expect(h.records.items(partition).filter((item) => item.data_encoding !== 'tombstone')).toHaveLength(250);
+    expect(h.state.cursorOf(INTEGRATION, RESOURCE)?.lastWalk?.walk.sweep).toMatchObject({ candidates: 0, swept: 0 });
   });
 });

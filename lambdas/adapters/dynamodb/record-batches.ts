@@ -1,9 +1,9 @@
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { backoffMs, sleep } from '../../core/backoff';
 import type { BatchResult, StoredVersion } from '../../core/ports';
 import type { RecordItem } from '../../core/sync/record-item';
 import { recordPartition } from '../../core/table-keys';
-import { isConditionFailed, isThrottled, isValidationError } from './errors';
+import { isThrottled, isValidationError } from './errors';
 
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
@@ -72,37 +72,5 @@ export function putItems(client: DynamoDBDocumentClient, tableName: string, item
       }
     }
     return items.length;
-  });
-}
-
-/** Sets `synced_at` on stored records (one UpdateItem each: BatchWriteItem cannot update). */
-export function markItemsSeen(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  partition: Partition,
-  ids: readonly string[],
-  syncedAt: string,
-) {
-  return asBatchResult(async () => {
-    const pk = recordPartition(partition.integrationId, partition.resource);
-    let marked = 0;
-    for (const sk of ids) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { pk, sk },
-            UpdateExpression: 'SET synced_at = :synced_at',
-            // Gone meanwhile (a TTL or a purge) leaves nothing to mark.
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':synced_at': syncedAt },
-          }),
-        );
-        marked++;
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error;
-      }
-    }
-    return marked;
   });
 }

@@ -10,7 +10,7 @@ import type { RecordItem } from '../../core/sync/record-item';
 import { recordPartition } from '../../core/table-keys';
 import { deleteKeys, purgePartitionPage } from './batch-delete';
 import { isConditionFailed, isThrottled, isValidationError } from './errors';
-import { markItemsSeen, putItems, readVersions } from './record-batches';
+import { putItems, readVersions } from './record-batches';
 import { decodeKey, encodeKey } from './scan-keys';
 
 type Partition = { integrationId: string; resource: string };
@@ -36,10 +36,6 @@ export class DynamoRecordStore implements RecordStore {
 
   putNew(items: readonly RecordItem[]): Promise<BatchResult<number>> {
     return putItems(this.client, this.tableName, items);
-  }
-
-  markSeen(partition: Partition, ids: readonly string[], syncedAt: string): Promise<BatchResult<number>> {
-    return markItemsSeen(this.client, this.tableName, partition, ids, syncedAt);
   }
 
   async write(item: RecordItem, options: { markSeen: boolean; createIfAbsent?: boolean }): Promise<WriteResult> {
@@ -125,20 +121,21 @@ export class DynamoRecordStore implements RecordStore {
   async countSweepCandidates(
     partition: Partition,
     before: string,
+    seen: ReadonlySet<string>,
     startKey: string | undefined,
   ): Promise<ScanPage<{ live: number; candidates: number }>> {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ProjectionExpression: 'synced_at, data_encoding',
+        ProjectionExpression: 'sk, synced_at, data_encoding',
         ExpressionAttributeValues: { ':pk': recordPartition(partition.integrationId, partition.resource) },
         ExclusiveStartKey: decodeKey(startKey),
       }),
     );
     const live = (page.Items ?? []).filter((item) => item.data_encoding !== 'tombstone');
     return {
-      result: { live: live.length, candidates: live.filter((item) => String(item.synced_at) < before).length },
+      result: { live: live.length, candidates: live.filter((item) => isCandidate(item, before, seen)).length },
       nextKey: encodeKey(page.LastEvaluatedKey),
     };
   }
@@ -146,6 +143,7 @@ export class DynamoRecordStore implements RecordStore {
   async sweepCandidates(
     partition: Partition,
     before: string,
+    seen: ReadonlySet<string>,
     startKey: string | undefined,
   ): Promise<ScanPage<{ ids: string[] }>> {
     const page = await this.client.send(
@@ -164,7 +162,7 @@ export class DynamoRecordStore implements RecordStore {
       }),
     );
     return {
-      result: { ids: (page.Items ?? []).map((item) => String(item.sk)) },
+      result: { ids: (page.Items ?? []).map((item) => String(item.sk)).filter((id) => !seen.has(id)) },
       nextKey: encodeKey(page.LastEvaluatedKey),
     };
   }
@@ -220,4 +218,9 @@ export class DynamoRecordStore implements RecordStore {
     const page = await purgePartitionPage(this.client, this.tableName, pk, { startKey: decodeKey(startKey) });
     return { result: { deleted: page.deleted }, nextKey: encodeKey(page.lastKey) };
   }
+}
+
+/** Live, not seen by the walk, and not written since it began (a delta's write is newer). */
+function isCandidate(item: Record<string, unknown>, before: string, seen: ReadonlySet<string>): boolean {
+  return String(item.synced_at) < before && !seen.has(String(item.sk));
 }

@@ -3,16 +3,28 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { describeIssues } from '../../core/describe';
 import type { ResourceState, StateStore, Walk, WalkSummary } from '../../core/ports';
 import { walkKindSchema } from '../../core/sync/job';
-import { cursorKey, runKey, STATE_META_KEY, statePartition, TTL_ATTRIBUTE, walkKey } from '../../core/table-keys';
+import {
+  cursorKey,
+  runKey,
+  STATE_META_KEY,
+  seenKey,
+  seenPrefix,
+  statePartition,
+  TTL_ATTRIBUTE,
+  walkKey,
+} from '../../core/table-keys';
 import { deleteKeys, purgePartitionPage } from './batch-delete';
 import { isConditionFailed } from './errors';
 
+/** How long what a full walk's page saw is kept. */
+const SEEN_PAGE_TTL_SECONDS = 30 * 24 * 3600;
 /** How long a full run's summary item is kept. */
 const RUN_SUMMARY_TTL_SECONDS = 90 * 24 * 3600;
 
@@ -65,6 +77,44 @@ export class DynamoStateStore implements StateStore {
         },
       }),
     );
+  }
+
+  async saveSeenPage(walk: Walk, page: number, ids: readonly string[]): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: statePartition(walk.integrationId),
+          sk: seenKey(walk.resource, walk.startedAt, page),
+          ids: [...ids],
+          // Long enough for a walk and its sweep; the purge removes it sooner.
+          [TTL_ATTRIBUTE]: Math.floor(Date.parse(walk.startedAt) / 1000) + SEEN_PAGE_TTL_SECONDS,
+        },
+      }),
+    );
+  }
+
+  async seenIds(walk: Walk): Promise<Set<string>> {
+    const seen = new Set<string>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ProjectionExpression: 'ids',
+          ExpressionAttributeValues: {
+            ':pk': statePartition(walk.integrationId),
+            ':prefix': seenPrefix(walk.resource, walk.startedAt),
+          },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) for (const id of (item.ids as string[] | undefined) ?? []) seen.add(id);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return seen;
   }
 
   async completeWalk({ walk, finishedAt, durationMs }: WalkSummary): Promise<void> {

@@ -60,28 +60,24 @@ export interface RecordStore {
    * `rejected` when DynamoDB refused a batch (the caller writes those items one by one).
    */
   putNew(items: readonly RecordItem[]): Promise<BatchResult<number>>;
-  /** Records that a full walk saw these unchanged records (`synced_at`), so the sweep spares them. */
-  markSeen(
-    partition: { integrationId: string; resource: string },
-    ids: readonly string[],
-    syncedAt: string,
-  ): Promise<BatchResult<number>>;
   /**
    * Stores the item unless the stored one has a later `changed_at`, or the same one and the same
    * content. With `markSeen`, a refused write still records that the walk saw the record. With
    * `createIfAbsent: false` the item only replaces a stored one; nothing stored counts as unchanged.
    */
   write(item: RecordItem, options: { markSeen: boolean; createIfAbsent?: boolean }): Promise<WriteResult>;
-  /** Counts live (not tombstoned) items, and those among them last synced before `before`. */
+  /** Counts live (not tombstoned) items, and the candidates among them: not `seen`, last written before `before`. */
   countSweepCandidates(
     partition: { integrationId: string; resource: string },
     before: string,
+    seen: ReadonlySet<string>,
     startKey: string | undefined,
   ): Promise<ScanPage<{ live: number; candidates: number }>>;
-  /** One page of the ids of live items last synced before `before`. */
+  /** One page of the ids of live items not `seen` and last written before `before`. */
   sweepCandidates(
     partition: { integrationId: string; resource: string },
     before: string,
+    seen: ReadonlySet<string>,
     startKey: string | undefined,
   ): Promise<ScanPage<{ ids: string[] }>>;
   /**
@@ -172,6 +168,13 @@ export interface WalkSummary {
 export interface StateStore {
   resourceState(integrationId: string, resource: string): Promise<ResourceState>;
   saveWalk(walk: Walk): Promise<void>;
+  /**
+   * Records the ids one page of a full walk saw (one item per page, kept a while by TTL), so the
+   * sweep spares them without a write to every unchanged record.
+   */
+  saveSeenPage(walk: Walk, page: number, ids: readonly string[]): Promise<void>;
+  /** Every id the full walk's pages saw. */
+  seenIds(walk: Walk): Promise<Set<string>>;
   /**
    * Moves the delta cursor to the walk's start (never backwards), records the summary (and, for a
    * full walk, a run item), drops the walk.

@@ -72,12 +72,6 @@ async function writeRecords(
   const plan = planWrites(entries, read.outcome === 'done' ? read.value : undefined, itemOptions);
   counts.unchanged += plan.unchanged.length;
   counts.stale += plan.stale.length;
-  // A full walk records what it saw, so the sweep after it spares those records.
-  const seen = walk.kind === 'delta' ? [] : [...plan.unchanged, ...plan.stale];
-  if (seen.length > 0) {
-    const marked = await ctx.records.markSeen(partition, seen, itemOptions.now.toISOString());
-    if (marked.outcome === 'throttled') return { status: 'stopped' };
-  }
   let updates = plan.updates;
   if (plan.fresh.length > 0) {
     const put = await ctx.records.putNew(plan.fresh.map((entry) => entry.item));

@@ -31,9 +31,11 @@ export async function sweepAfterFullWalk(
   walk.sweep ??= { phase: 'count', key: undefined, live: 0, candidates: 0, recovered: 0, swept: 0, braked: false };
   const sweep: SweepProgress = walk.sweep;
   const partition = { integrationId: walk.integrationId, resource: walk.resource };
+  // What the walk's pages saw (one item per page), read again in every invocation the sweep takes.
+  const seen = sweep.phase === 'done' ? new Set<string>() : await state.seenIds(walk);
   while (sweep.phase === 'count') {
     if (!mayStart(ctx, progress.pages, deadline)) return { status: 'out-of-time' };
-    const page = await records.countSweepCandidates(partition, walk.startedAt, sweep.key);
+    const page = await records.countSweepCandidates(partition, walk.startedAt, seen, sweep.key);
     sweep.live += page.result.live;
     sweep.candidates += page.result.candidates;
     sweep.key = page.nextKey;
@@ -44,7 +46,7 @@ export async function sweepAfterFullWalk(
   }
   while (sweep.phase === 'sweep') {
     if (!mayStart(ctx, progress.pages, deadline)) return { status: 'out-of-time' };
-    const page = await records.sweepCandidates(partition, walk.startedAt, sweep.key);
+    const page = await records.sweepCandidates(partition, walk.startedAt, seen, sweep.key);
     const recheck = await recheckUpstream(ctx, walk, page.result.ids, deadline);
     if (recheck.status !== 'found') {
       // What the recheck wrote before it stopped may have raced a purge as well.

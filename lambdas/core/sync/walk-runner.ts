@@ -82,6 +82,13 @@ async function walkFromCheckpoint(
           return { status: 'deleted' };
         return written === 'throttled' ? { status: 'out-of-time' } : { status: 'failed', error: written.error };
       }
+      // A full walk records what each page saw, so the sweep spares those records without a write to each.
+      if (walk.kind === 'full')
+        await ctx.state.saveSeenPage(
+          walk,
+          walk.pages + 1,
+          page.records.map((record) => record.id),
+        );
       walk.next = page.next;
       walk.pages++;
       walk.throttles = 0;
