@@ -2,12 +2,109 @@ import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type BundlingOptions,
+  NodejsFunction,
+  type NodejsFunctionProps,
+  OutputFormat,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/contracts';
 
 const projectRoot = path.resolve(import.meta.dirname, '..');
+
+/**
+ * Node built-ins the bundles take with `process.getBuiltinModule()` (Node ≥ 20.16 / 22.3) instead of a static
+ * `import`. esbuild hoists every static import of a built-in to the top of the bundle, so a built-in is loaded at
+ * cold start even when only a lazily loaded module needs it (the SSO and process credential providers, IMDS); and
+ * an ESM import builds the built-in's ESM facade, which reads every export, lazy getters included: on Node 22,
+ * `node:http`'s `WebSocket`/`CloseEvent`/`MessageEvent` getters load undici (and with it http2), and the facades of
+ * `node:util` and `node:process` load more. Aliased to a one-line CommonJS module, a built-in is loaded when the
+ * module that needs it first runs, and no facade is built. Measured by bench/cold-start.ts.
+ *
+ * An alias of `x` also applies to `x/sub` (esbuild rewrites it to the alias target plus `/sub`), so every sub-path
+ * of a name listed here must be listed too; test/stack/bundled-webhook.test.ts checks that.
+ */
+export const LAZY_BUILTINS = [
+  'async_hooks',
+  'buffer',
+  'child_process',
+  'console',
+  'crypto',
+  'dns',
+  'dns/promises',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'http2',
+  'https',
+  'module',
+  'net',
+  'os',
+  'path',
+  'path/posix',
+  'path/win32',
+  'perf_hooks',
+  'process',
+  'stream',
+  'stream/consumers',
+  'stream/promises',
+  'stream/web',
+  'string_decoder',
+  'timers',
+  'timers/promises',
+  'tls',
+  'url',
+  'util',
+  'util/types',
+  'worker_threads',
+  'zlib',
+] as const;
+
+const lazyBuiltinAliases = LAZY_BUILTINS.flatMap((name) => {
+  const shim = `data:text/javascript,module.exports=process.getBuiltinModule("node:${name}")`;
+  return [`${name}=${shim}`, `node:${name}=${shim}`];
+});
+
+/**
+ * How every function is bundled; bench/cold-start.ts measures each choice (run it after changing one):
+ * - the AWS SDK is bundled rather than taken from the Lambda runtime, whose clients are whole CommonJS packages:
+ *   esbuild keeps only what the functions use (the largest cut of the import time);
+ * - minified ESM for Node 22, packages' ESM entry points first (`module`) so that esbuild can tree-shake them;
+ * - an external source map (`index.mjs.map`; an inline one makes the file to parse three times larger) without the
+ *   sources' text: with `--enable-source-maps` Node reads and parses the whole map at import, and stack traces
+ *   need only the mappings;
+ * - built-ins loaded lazily (LAZY_BUILTINS); nothing calls `require`, so no createRequire banner (esbuild would
+ *   leave a "Dynamic require" stand-in for a `require` it could not resolve; the stack test checks there is none).
+ */
+export const SYNC_FUNCTION_BUNDLING = {
+  bundleAwsSDK: true,
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  format: OutputFormat.ESM,
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  esbuildArgs: { '--alias': lazyBuiltinAliases },
+} satisfies BundlingOptions;
+
+/**
+ * Context key whose value (an object, or its JSON from `cdk synth -c`) overrides bundling options for every
+ * function: how bench/cold-start.ts synthesizes the variants it compares. Not for deployments.
+ */
+export const BUNDLING_CONTEXT_KEY = 'kombo-sync:bundling';
+
+function bundlingFromContext(scope: Construct): BundlingOptions {
+  const value: unknown = scope.node.tryGetContext(BUNDLING_CONTEXT_KEY);
+  if (value === undefined) return {};
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`context ${BUNDLING_CONTEXT_KEY} must be an object of bundling options`);
+  }
+  return parsed as BundlingOptions;
+}
 
 export interface SyncFunctionProps extends Omit<NodejsFunctionProps, 'entry'> {
   /** The handler's folder under `lambdas/`, e.g. `webhook`. */
@@ -17,8 +114,8 @@ export interface SyncFunctionProps extends Omit<NodejsFunctionProps, 'entry'> {
 }
 
 /**
- * A kombo-sync Lambda function: Node.js 22 on ARM64, bundled locally by esbuild (minified, with
- * source maps; no Docker), its own log group with a retention period, and its own role that may
+ * A kombo-sync Lambda function: Node.js 22 on ARM64, bundled locally by esbuild (see SYNC_FUNCTION_BUNDLING;
+ * no Docker), its own log group with a retention period, and its own role that may
  * write to that log group and nothing else until a construct grants more.
  */
 export class SyncFunction extends NodejsFunction {
@@ -49,17 +146,7 @@ export class SyncFunction extends NodejsFunction {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         ...environment,
       },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        // Some bundled CommonJS dependencies call require(); ESM output needs it defined.
-        banner:
-          "import { createRequire as __kombo_createRequire } from 'node:module'; const require = __kombo_createRequire(import.meta.url);",
-        ...bundling,
-      },
+      bundling: { ...SYNC_FUNCTION_BUNDLING, ...bundling, ...bundlingFromContext(scope) },
     });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',

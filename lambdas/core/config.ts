@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENV, KOMBO_API_URLS } from '../contracts';
 import { describeIssues } from './describe';
 import { RESOURCE_CATALOGUE, resourceDefinition } from './kombo/catalogue';

@@ -1,8 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAZY_BUILTINS } from '../../lib/sync-function';
 import { drainQueue } from '../../local/aws/drain-queue';
 import { type LocalDynamo, startLocalDynamo } from '../../local/aws/dynamo-server';
 import { localAwsEnvironment } from '../../local/aws/environment';
@@ -17,7 +19,7 @@ import { synthApp } from '../support/synth';
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 const root = path.resolve(import.meta.dirname, '../..');
-// Inside the project, so the bundle resolves the AWS SDK (external, as in Lambda) from node_modules.
+// Inside the project, so that a bundle would resolve anything left external from node_modules.
 const outdir = mkdtempSync(path.join(root, '.cdk.out-test-'));
 const readEvent = (name: string) =>
   JSON.parse(readFileSync(path.join(root, 'events', name), 'utf8')) as APIGatewayProxyEventV2;
@@ -81,5 +83,64 @@ describe('bundled webhook function from the cloud assembly', () => {
       Parameters: Record<string, string>;
     };
     expect(env.Parameters.KOMBO_WEBHOOK_SECRET).toBe(secret);
+  });
+});
+
+const FUNCTIONS = { webhook: WEBHOOK_FUNCTION, worker: /runs sync jobs/, 'full-sync': /plans full syncs/ };
+
+/** The specifiers of a bundle's static imports (esbuild's minified output puts each after `;` or a newline). */
+function staticImports(code: string): string[] {
+  return [...code.matchAll(/(?:^|[;\n])\s*import\s*(?:[\w$*{}\s,]+?\s*from\s*)?"([^"]+)"/g)].map(
+    (match) => match[1] ?? '',
+  );
+}
+
+/** The bundling choices bench/cold-start.ts measured (lib/sync-function.ts SYNC_FUNCTION_BUNDLING), on the artefacts. */
+describe.each(Object.entries(FUNCTIONS))('the %s bundle', (_name, description) => {
+  const bundle = () => {
+    const { entry } = bundledFunction(outdir, 'KomboSyncStack', description);
+    return { entry, code: readFileSync(entry, 'utf8') };
+  };
+
+  it('bundles the AWS SDK instead of importing the runtime copy', () => {
+    const imports = staticImports(bundle().code);
+    expect(imports.filter((specifier) => /^@(aws-sdk|smithy)\//.test(specifier))).toEqual([]);
+    expect(bundle().code).not.toMatch(/import\(\s*"@(aws-sdk|smithy)\//);
+  });
+
+  it('imports no lazily loaded built-in statically, and needs no require', () => {
+    const lazy = new Set<string>(LAZY_BUILTINS);
+    const { code } = bundle();
+    expect(staticImports(code).filter((specifier) => lazy.has(specifier.replace(/^node:/, '')))).toEqual([]);
+    expect(code).toContain('process.getBuiltinModule("node:https")');
+    // esbuild's stand-in for a require() it could not resolve, which throws in ESM without a createRequire banner.
+    expect(code).not.toContain('Dynamic require of');
+  });
+
+  it('ships an external source map with mappings and names only', () => {
+    const { entry, code } = bundle();
+    expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map')).toBe(true);
+    expect(code).not.toContain('sourceMappingURL=data:');
+    const map = JSON.parse(readFileSync(`${entry}.map`, 'utf8')) as { mappings: string; sourcesContent?: unknown };
+    expect(map.mappings.length).toBeGreaterThan(0);
+    expect(map.sourcesContent).toBeUndefined();
+  });
+});
+
+describe('staticImports', () => {
+  it("finds the imports in esbuild's minified ESM output", () => {
+    const code = 'import{a as b,c}from"@aws-sdk/x";import d from"node:http";var e=1;\nimport*as f from"y";import"z";';
+    expect(staticImports(code)).toEqual(['@aws-sdk/x', 'node:http', 'y', 'z']);
+    expect(staticImports('var a=await import("node:http"),b={from:"x"};')).toEqual([]);
+  });
+});
+
+describe('LAZY_BUILTINS', () => {
+  it('lists every sub-path of a listed built-in (an alias of `x` would also rewrite an unlisted `x/sub`)', () => {
+    const listed = new Set<string>(LAZY_BUILTINS);
+    const unlisted = builtinModules.filter(
+      (name) => !listed.has(name) && LAZY_BUILTINS.some((parent) => name.startsWith(`${parent}/`)),
+    );
+    expect(unlisted).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IntegrationBlock, IntegrationState } from '../../core/ports';
 
 /** Fields of the `meta` item written before blocks had a model of their own: removed on every block change. */

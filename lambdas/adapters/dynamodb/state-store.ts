@@ -6,7 +6,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues } from '../../core/describe';
 import type { ResourceState, StateStore, Walk, WalkSummary } from '../../core/ports';
 import { walkKindSchema } from '../../core/sync/job';

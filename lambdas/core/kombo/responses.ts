@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Kombo's response bodies. The envelope is checked strictly, because a page we misread could make

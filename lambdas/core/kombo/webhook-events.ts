@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Kombo webhook payloads. Objects are lenient (Kombo may add fields at any time); only what we

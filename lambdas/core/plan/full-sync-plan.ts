@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { configuredResourcesOf, resourceDefinition } from '../kombo/catalogue';
 import { DELETED_STATE, type IntegrationRegistry, type JobQueue, type Telemetry } from '../ports';
 import { fullJob, type QueuedJob, reconcileJob } from '../sync/job';
