@@ -1,10 +1,12 @@
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { errorAnswer, sendErrorAnswer, validationError } from './aws-error-answers';
 import { type FailFault, FaultList, type ThrottleFault } from './aws-faults';
 import { checkRequestParts, tablesNeedingKeySchema } from './aws-rules';
-import { requestParts } from './dynamo-request-parts';
+import { isObject, requestParts, type WireItem } from './dynamo-request-parts';
 import { summariseRequest } from './dynamo-request-summary';
+import { itemBytes } from './item-size';
 import { TableKeySchemas } from './table-key-schemas';
 
 /** The request log keeps this many of the most recent requests. */
@@ -23,6 +25,20 @@ export interface LoggedRequest {
   readonly outcome: 'forwarded' | 'refused' | 'fault';
 }
 
+/** What one operation cost since `resetUsage()` (benchmarks; not bounded like the request log). */
+export interface OperationUsage {
+  /** Requests received, whatever their outcome. */
+  requests: number;
+  /** Requests the upstream answered with ConditionalCheckFailedException. */
+  conditionFailures: number;
+  /**
+   * Capacity units, only while metering: what the upstream reports as `ConsumedCapacity` (read
+   * units for reads, write units for writes), plus, for a write refused by its condition (which
+   * reports none), what DynamoDB bills for it: the stored item's size in 1 KB units, at least 1.
+   */
+  capacityUnits: number;
+}
+
 /** What tests use to steer the AWS-rules layer and to see what reached it. */
 export interface AwsRulesControl {
   /** The next `times` matching requests answer ProvisionedThroughputExceededException, as AWS does. */
@@ -33,6 +49,16 @@ export interface AwsRulesControl {
   /** Every request received and answered so far, oldest first (one still being read is not listed yet). */
   requests(): LoggedRequest[];
   resetRequests(): void;
+  /** Benchmarks: every request from now on waits `ms` before it is handled, like a network round trip (0: none). */
+  setLatency(ms: number): void;
+  /**
+   * Benchmarks: while on, every forwarded data request asks the upstream for `ReturnConsumedCapacity`
+   * (TOTAL) and the units are added to `usage()`; answers are then sent once complete, not streamed.
+   */
+  setMetering(on: boolean): void;
+  /** Requests (and, while metering, capacity units) by operation since the last `resetUsage()`. */
+  usage(): Record<string, OperationUsage>;
+  resetUsage(): void;
 }
 
 export interface AwsRulesProxy {
@@ -47,6 +73,8 @@ export interface AwsRulesProxyOptions {
   readonly port?: number;
   /** The partition-key attribute whose values the log records and faults match. */
   readonly partitionKeyName: string;
+  /** Benchmarks: delay before each request is handled (default 0); `control.setLatency` changes it. */
+  readonly latencyMs?: number;
 }
 
 /** A log entry while its request is handled: table and keys come with the body, the outcome last. */
@@ -72,6 +100,44 @@ function readBody(message: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** The operations whose answers carry `ConsumedCapacity` when asked. */
+const METERED = new Set([
+  'GetItem',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'Query',
+  'Scan',
+  'BatchGetItem',
+  'BatchWriteItem',
+]);
+
+/** `ConsumedCapacity` of an answer (an object, or a list for batches), summed. */
+function consumedUnits(answer: unknown): number {
+  if (!isObject(answer)) return 0;
+  const consumed = answer.ConsumedCapacity;
+  const list: unknown[] = Array.isArray(consumed) ? consumed : [consumed];
+  let total = 0;
+  for (const entry of list)
+    if (isObject(entry) && typeof entry.CapacityUnits === 'number') total += entry.CapacityUnits;
+  return total;
+}
+
+/** The request with `ReturnConsumedCapacity` set, and its raw headers with the new length. */
+function withCapacityRequested(body: Buffer, rawHeaders: string[], json: unknown) {
+  if (!isObject(json) || (json.ReturnConsumedCapacity !== undefined && json.ReturnConsumedCapacity !== 'NONE'))
+    return { body, rawHeaders };
+  const metered = Buffer.from(JSON.stringify({ ...json, ReturnConsumedCapacity: 'TOTAL' }), 'utf8');
+  const headers = [...rawHeaders];
+  for (let index = 0; index < headers.length; index += 2) {
+    if (headers[index]?.toLowerCase() === 'content-length') headers[index + 1] = String(metered.length);
+  }
+  return { body: metered, rawHeaders: headers };
+}
+
+const isConditionFailure = (answer: unknown) =>
+  isObject(answer) && String(answer.__type).endsWith('#ConditionalCheckFailedException');
+
 function parseJson(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString('utf8'));
@@ -94,20 +160,102 @@ export async function startAwsRulesProxy(options: AwsRulesProxyOptions): Promise
   const schemas = new TableKeySchemas(upstream, agent);
   const faults = new FaultList();
   let log: Entry[] = [];
+  let latencyMs = options.latencyMs ?? 0;
+  let metering = false;
+  let usage = new Map<string, OperationUsage>();
+  const usageOf = (operation: string) => {
+    let entry = usage.get(operation);
+    if (!entry) {
+      entry = { requests: 0, conditionFailures: 0, capacityUnits: 0 };
+      usage.set(operation, entry);
+    }
+    return entry;
+  };
 
-  function forward(incoming: IncomingMessage, body: Buffer, response: ServerResponse): void {
+  /** The proxy's own request to the upstream (not logged, counted or delayed), its answer parsed. */
+  function askUpstream(operation: string, payload: unknown): Promise<unknown> {
+    const body = JSON.stringify(payload);
+    return new Promise((resolve, reject) => {
+      const outgoing = request(
+        upstream,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/x-amz-json-1.0',
+            'content-length': Buffer.byteLength(body),
+            'x-amz-target': `DynamoDB_20120810.${operation}`,
+            authorization:
+              'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+            'x-amz-date': '20200101T000000Z',
+          },
+        },
+        (answer) => readBody(answer).then((buffer) => resolve(parseJson(buffer)), reject),
+      );
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+  }
+
+  /** What DynamoDB bills a write its condition refused: the stored item's size in 1 KB units, at least 1. */
+  async function refusedWriteUnits(json: unknown): Promise<number> {
+    if (!isObject(json) || typeof json.TableName !== 'string') return 1;
+    await schemas.load([json.TableName]).catch(() => undefined);
+    const schema = schemas.get(json.TableName);
+    const source = isObject(json.Key) ? json.Key : isObject(json.Item) ? json.Item : undefined;
+    if (!schema || !source) return 1;
+    const key: Record<string, unknown> = { [schema.hash]: source[schema.hash] };
+    if (schema.range !== undefined) key[schema.range] = source[schema.range];
+    const stored = await askUpstream('GetItem', { TableName: json.TableName, Key: key, ConsistentRead: true });
+    const item = isObject(stored) && isObject(stored.Item) ? (stored.Item as WireItem) : undefined;
+    return Math.max(1, Math.ceil((item ? itemBytes(item) : 0) / 1024));
+  }
+
+  /** Counts a condition failure and, while metering, the answer's capacity units. */
+  async function tally(operation: string, json: unknown, status: number, answer: Buffer, metered: boolean) {
+    const parsed = parseJson(answer);
+    const entry = usageOf(operation);
+    const refused = status === 400 && isConditionFailure(parsed);
+    if (refused) entry.conditionFailures++;
+    if (!metered) return;
+    if (status === 200) entry.capacityUnits += consumedUnits(parsed);
+    else if (refused) entry.capacityUnits += await refusedWriteUnits(json).catch(() => 1);
+  }
+
+  function forward(incoming: IncomingMessage, received: Buffer, response: ServerResponse, json: unknown): void {
+    const operation = operationOf(incoming);
+    const metered = metering && METERED.has(operation);
+    const { body, rawHeaders } = metered
+      ? withCapacityRequested(received, incoming.rawHeaders, json)
+      : { body: received, rawHeaders: incoming.rawHeaders };
     const outgoing = request(
       {
         host: upstream.hostname,
         port: upstream.port,
         method: incoming.method,
         path: incoming.url,
-        headers: incoming.rawHeaders,
+        headers: rawHeaders,
         agent,
       },
       (answer) => {
-        response.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.rawHeaders);
-        answer.pipe(response);
+        const status = answer.statusCode ?? 502;
+        if (!metered) {
+          response.writeHead(status, answer.statusMessage, answer.rawHeaders);
+          answer.pipe(response);
+          // Only an error answer is read on the side, for the condition-failure count.
+          if (status === 400)
+            readBody(answer)
+              .then((buffer) => tally(operation, json, status, buffer, false))
+              .catch(() => undefined);
+          return;
+        }
+        readBody(answer)
+          .then(async (buffer) => {
+            await tally(operation, json, status, buffer, true);
+            response.writeHead(status, answer.statusMessage, answer.rawHeaders);
+            response.end(buffer);
+          })
+          .catch((error: unknown) => response.destroy(error instanceof Error ? error : new Error(String(error))));
       },
     );
     outgoing.on('error', (error) => {
@@ -132,8 +280,11 @@ export async function startAwsRulesProxy(options: AwsRulesProxyOptions): Promise
     log.push(entry);
     // Bounded, so a long `npm start` session does not grow without end; tests look at recent requests.
     if (log.length > MAX_LOGGED_REQUESTS) log.splice(0, log.length - MAX_LOGGED_REQUESTS);
+    usageOf(entry.operation).requests++;
     const body = await readBody(incoming);
-    const parts = requestParts(entry.operation, parseJson(body));
+    if (latencyMs > 0) await sleep(latencyMs);
+    const json = parseJson(body);
+    const parts = requestParts(entry.operation, json);
     const summary = summariseRequest(entry.operation, parts, options.partitionKeyName);
     entry.table = summary.tables[0];
     entry.partitionKeys = [...summary.partitionKeys];
@@ -157,7 +308,7 @@ export async function startAwsRulesProxy(options: AwsRulesProxyOptions): Promise
     if (entry.operation === 'CreateTable' || entry.operation === 'DeleteTable') {
       for (const table of summary.tables) schemas.forget(table);
     }
-    forward(incoming, body, response);
+    forward(incoming, body, response, json);
   }
 
   const server = createServer((incoming, response) => {
@@ -189,6 +340,16 @@ export async function startAwsRulesProxy(options: AwsRulesProxyOptions): Promise
         })),
     resetRequests: () => {
       log = [];
+    },
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
+    setMetering: (on) => {
+      metering = on;
+    },
+    usage: () => Object.fromEntries([...usage].map(([operation, entry]) => [operation, { ...entry }])),
+    resetUsage: () => {
+      usage = new Map();
     },
   };
 

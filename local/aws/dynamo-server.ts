@@ -30,6 +30,8 @@ export interface LocalDynamoOptions {
    * dynalite directly, e.g. to show what dynalite alone accepts.
    */
   awsRules?: boolean;
+  /** Benchmarks: delay before the AWS-rules layer handles each request (see `rules.setLatency`). */
+  latencyMs?: number;
 }
 
 async function listen(server: Server, port: number): Promise<string> {
@@ -56,6 +58,7 @@ export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promis
           upstream: dynaliteEndpoint,
           port: options.port ?? 0,
           partitionKeyName: PARTITION_KEY,
+          latencyMs: options.latencyMs,
         })
       : undefined;
   } catch (error) {

@@ -1,0 +1,92 @@
+/**
+ * What `npm run bench` measures, read from the environment (every size can be made smaller for a
+ * quick run or larger for a long one). Parts: `throughput` (backfill vs the cursor-chain bound and
+ * the two reference loops), `capacity` (DynamoDB requests, units and dollars per record), `memory`
+ * (the worker's peak RSS and heap in a child process).
+ */
+export const PARTS = ['throughput', 'capacity', 'memory'] as const;
+export type Part = (typeof PARTS)[number];
+
+/** Kombo's largest page, which the worker asks for and the guide recommends. */
+export const PAGE_SIZE = 250;
+/** The resource every part syncs: an HRIS list with records of about 440 bytes of JSON. */
+export const RESOURCE = 'hris/timesheets';
+export const CHANGED_MODEL = 'hris_timesheets';
+
+export interface BenchConfig {
+  readonly parts: readonly Part[];
+  /** Records of each backfill in the throughput part. */
+  readonly records: number;
+  /** Kombo page latencies, ms (the fake's latency fault on every page). */
+  readonly komboLatenciesMs: readonly number[];
+  /** DynamoDB request latencies, ms (injected by the AWS-rules proxy before each request). */
+  readonly dynamoLatenciesMs: readonly number[];
+  /** Runs of ours per configuration whose bound is at most `repeatMaxBoundSeconds`; the median is reported. */
+  readonly repeats: number;
+  /**
+   * Configurations with a longer bound run once (default 0: only L = 0 is repeated, where nothing
+   * but the client sets the pace; above it the wall time is the bound plus a little).
+   */
+  readonly repeatMaxBoundSeconds: number;
+  /** Runs of each reference loop per configuration (they are the slow part of the bench). */
+  readonly referenceRepeats: number;
+  /**
+   * Where the reference loops run. `cross` (default): at every L with the lowest D, and at every D
+   * with the lowest L; a sequential loop's time is the sum of its Kombo waits and its writes, so the
+   * other cells add about pages × L to a measured one, at about 8 minutes for D = 5 ms. `all`: every cell.
+   */
+  readonly referenceCells: 'cross' | 'all';
+  /** Records of the capacity part's backfill, delta re-read and full sync. */
+  readonly capacityRecords: number;
+  /** Backfill sizes of the memory part. */
+  readonly memorySizes: readonly number[];
+  /** Where JSON results and the chart go. */
+  readonly resultsDir: string;
+}
+
+function numbers(name: string, fallback: string): number[] {
+  const text = process.env[name] ?? fallback;
+  const values = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (values.length === 0 || values.some((value) => !Number.isFinite(value) || value < 0))
+    throw new Error(`${name} must be a comma-separated list of non-negative numbers, got "${text}"`);
+  return values;
+}
+
+function count(name: string, fallback: number): number {
+  const [value] = numbers(name, String(fallback));
+  if (value === undefined || !Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
+function referenceCells(): 'cross' | 'all' {
+  const value = process.env.BENCH_REFERENCES ?? 'cross';
+  if (value !== 'cross' && value !== 'all') throw new Error(`BENCH_REFERENCES must be cross or all, got ${value}`);
+  return value;
+}
+
+/** The configuration from `BENCH_*` variables; `parts` from the command line (default: all). */
+export function benchConfig(args: readonly string[], resultsDir: string): BenchConfig {
+  const parts = args.length === 0 ? [...PARTS] : args;
+  for (const part of parts) {
+    if (!(PARTS as readonly string[]).includes(part))
+      throw new Error(`unknown part ${part}; parts: ${PARTS.join(', ')}`);
+  }
+  return {
+    parts: parts as Part[],
+    records: count('BENCH_RECORDS', 10_000),
+    komboLatenciesMs: numbers('BENCH_KOMBO_LATENCIES', '0,250,1000'),
+    dynamoLatenciesMs: numbers('BENCH_DYNAMO_LATENCIES', '0,5'),
+    repeats: count('BENCH_REPEATS', 3),
+    repeatMaxBoundSeconds: numbers('BENCH_REPEAT_MAX_BOUND_SECONDS', '0')[0] ?? 0,
+    referenceRepeats: count('BENCH_REFERENCE_REPEATS', 1),
+    referenceCells: referenceCells(),
+    capacityRecords: count('BENCH_CAPACITY_RECORDS', 10_000),
+    memorySizes: numbers('BENCH_RSS_SIZES', '10000,100000'),
+    resultsDir,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The bench's parts in order, their printed tables and result files (bench/results/*.json and the
+ * chart). `run.ts` calls it; the smoke test calls the parts directly at a tiny size.
+ */
+import path from 'node:path';
+import { type CapacityResult, measureCapacity } from './capacity';
+import type { BenchConfig } from './config';
+import { machine } from './harness';
+import { measureMemory } from './memory';
+import { capacityRows, memoryRows, textTable, throughputRows, writeChart, writeJson } from './report';
+import { measureThroughput } from './throughput';
+
+const NOTE =
+  'One process holds the fake Kombo, fauxqs, dynalite (data on disk) behind the AWS-rules proxy, and the worker (the memory part runs the worker in a child process). Wall times compare clients on this machine; dynalite, not DynamoDB, bounds the write rate.';
+
+export async function runSuite(config: BenchConfig, log: (line: string) => void = console.log): Promise<string[]> {
+  const started = performance.now();
+  const files: string[] = [];
+  const header = { at: new Date().toISOString(), machine: machine(), note: NOTE, config };
+  const relative = (file: string) => path.relative(process.cwd(), file);
+
+  if (config.parts.includes('throughput')) {
+    log(
+      `throughput: ${config.records} records, L ∈ {${config.komboLatenciesMs.join(', ')}} ms, D ∈ {${config.dynamoLatenciesMs.join(', ')}} ms`,
+    );
+    const result = await measureThroughput(config, log);
+    log(
+      `\nBackfill vs the cursor-chain bound (ours: median of "runs"; references: ${config.referenceRepeats} run each, ` +
+        `${config.referenceCells === 'all' ? 'every cell' : 'lowest L and lowest D only (BENCH_REFERENCES=all for every cell)'})`,
+    );
+    log(textTable(throughputRows(result)));
+    files.push(writeJson(config.resultsDir, 'throughput.json', { benchmark: 'throughput', ...header, ...result }));
+    const caption = `${header.machine.cpus} cores, Node ${header.machine.node}; fake Kombo, fauxqs, dynalite (on disk) in one process; L injected by the fake, D by the proxy`;
+    files.push(...writeChart(config.resultsDir, result, caption));
+  }
+  if (config.parts.includes('capacity')) {
+    log(`\ncapacity: ${config.capacityRecords} records, backfill → delta re-reading all → full sync`);
+    const result: CapacityResult = await measureCapacity(config, log);
+    log('\nDynamoDB requests and units per record (counted at the proxy; units from dynalite, refused writes billed)');
+    log(textTable(capacityRows(result)));
+    log(
+      `weekly: $${result.weekly.usdPerMillionRecordsPerWeek} per million records per week (${result.weekly.model}); ` +
+        `prices $${result.pricing.usdPerMillionWriteRequestUnits}/M WRU, $${result.pricing.usdPerMillionReadRequestUnits}/M RRU, ${result.pricing.region}, ${result.pricing.source}, assumed as of ${result.pricing.assumedAsOf}`,
+    );
+    files.push(writeJson(config.resultsDir, 'capacity.json', { benchmark: 'capacity', ...header, ...result }));
+  }
+  if (config.parts.includes('memory')) {
+    log(`\nmemory: the worker alone in a child process, backfills of ${config.memorySizes.join(', ')} records`);
+    const result = await measureMemory(config, log);
+    log('\nWorker memory (child process)');
+    log(textTable(memoryRows(result)));
+    files.push(writeJson(config.resultsDir, 'memory.json', { benchmark: 'memory', ...header, ...result }));
+  }
+  log(`\n${((performance.now() - started) / 1000).toFixed(0)} s; written: ${files.map(relative).join(', ')}`);
+  return files;
+}
