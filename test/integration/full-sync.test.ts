@@ -5,6 +5,7 @@ import { toRecordItem } from '../../lambdas/core/sync/record-item';
 import { recordPartition } from '../../lambdas/core/table-keys';
 import { type Pipeline, RECORDS_TABLE, startPipeline } from '../../local/pipeline';
 import { expectedMirror, mirrorOf } from '../support/mirror';
+import { sendWebhook } from '../support/pipeline-jobs';
 
 /**
  * The weekly safety net and the integration lifecycle, on the whole in-process pipeline. Each test
@@ -23,15 +24,7 @@ beforeAll(async () => {
 });
 afterAll(async () => pipeline?.close());
 
-const webhook = async (type: string, data: Record<string, unknown>) => {
-  const { status, body } = await pipeline.kombo.sendWebhook({
-    url: pipeline.webhook.url,
-    secret: pipeline.webhookSecret,
-    type,
-    data,
-  });
-  expect(status, body).toBe(200);
-};
+const webhook = (type: string, data: Record<string, unknown>) => sendWebhook(pipeline, type, data);
 const created = (id: string, category: 'ATS' | 'HRIS', originId = `origin-${id}`) =>
   webhook('integration-created', {
     id,

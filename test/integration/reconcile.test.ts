@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainQueue } from '../../local/aws/drain-queue';
 import { type Pipeline, startPipeline } from '../../local/pipeline';
 import { expectedMirror, mirrorOf } from '../support/mirror';
+import { sendWebhook } from '../support/pipeline-jobs';
 
 /**
  * Integrations reconciled with Kombo (issue: lost or late lifecycle webhooks never freeze an
@@ -20,16 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => pipeline?.close());
 
-const webhook = async (type: string, data: Record<string, unknown>) => {
-  const { status, body } = await pipeline.kombo.sendWebhook({
-    url: pipeline.webhook.url,
-    secret: pipeline.webhookSecret,
-    type,
-    data,
-  });
-  expect(status, body).toBe(200);
-  return JSON.parse(body) as Record<string, unknown>;
-};
+const webhook = (type: string, data: Record<string, unknown>) => sendWebhook(pipeline, type, data);
 const stateChanged = (id: string, state: string, updatedAt: string) =>
   webhook('integration-state-changed', {
     integration_id: id,

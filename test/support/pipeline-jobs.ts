@@ -17,3 +17,19 @@ export async function sendDeltaJob(
     }),
   );
 }
+
+/** Sends a signed Kombo webhook to the pipeline's endpoint; it must be answered 200. Returns the answer. */
+export async function sendWebhook(
+  pipeline: Pipeline,
+  type: string,
+  data: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const { status, body } = await pipeline.kombo.sendWebhook({
+    url: pipeline.webhook.url,
+    secret: pipeline.webhookSecret,
+    type,
+    data,
+  });
+  if (status !== 200) throw new Error(`webhook ${type} answered ${status}: ${body}`);
+  return JSON.parse(body) as Record<string, unknown>;
+}

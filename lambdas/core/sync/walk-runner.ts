@@ -71,24 +71,13 @@ async function walkFromCheckpoint(
         pending.catch(() => undefined);
       }
       const written = await writeWithBackoff(ctx, walk, page, deadline);
+      const ids = page.records.map((record) => record.id);
       if (written !== 'written') {
-        if (
-          await deletedMeanwhile(
-            ctx,
-            walk,
-            page.records.map((record) => record.id),
-          )
-        )
-          return { status: 'deleted' };
+        if (await deletedMeanwhile(ctx, walk, ids)) return { status: 'deleted' };
         return written === 'throttled' ? { status: 'out-of-time' } : { status: 'failed', error: written.error };
       }
       // A full walk records what each page saw, so the sweep spares those records without a write to each.
-      if (walk.kind === 'full')
-        await ctx.state.saveSeenPage(
-          walk,
-          walk.pages + 1,
-          page.records.map((record) => record.id),
-        );
+      if (walk.kind === 'full') await ctx.state.saveSeenPage(walk, walk.pages + 1, ids);
       walk.next = page.next;
       walk.pages++;
       walk.throttles = 0;
@@ -96,14 +85,7 @@ async function walkFromCheckpoint(
       walk.failure = undefined;
       progress.pages++;
       await ctx.state.saveWalk(walk);
-      if (
-        await deletedMeanwhile(
-          ctx,
-          walk,
-          page.records.map((record) => record.id),
-        )
-      )
-        return { status: 'deleted' };
+      if (await deletedMeanwhile(ctx, walk, ids)) return { status: 'deleted' };
       if (!more) return { status: 'done' };
       if (!mayStart(ctx, 1, deadline)) return { status: 'out-of-time' };
     }
