@@ -10,7 +10,7 @@ import { itemBytes } from './item-size';
 import { TableKeySchemas } from './table-key-schemas';
 
 /** The request log keeps this many of the most recent requests. */
-export const MAX_LOGGED_REQUESTS = 20_000;
+const MAX_LOGGED_REQUESTS = 20_000;
 
 /** One request the proxy received, in arrival order. */
 export interface LoggedRequest {

@@ -54,6 +54,6 @@ async function runJob(ctx: EngineContext, runnable: RunnableJob, deadline: Deadl
 }
 
 /** A block by state holds until the state changes; one by a Kombo answer until it is time to ask again. */
-export function isBlocked(block: IntegrationBlock, now: Date): boolean {
+function isBlocked(block: IntegrationBlock, now: Date): boolean {
   return block.by === 'state' || Date.parse(block.until) > now.getTime();
 }

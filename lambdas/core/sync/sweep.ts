@@ -74,7 +74,7 @@ export async function sweepAfterFullWalk(
 }
 
 /** The brake holds only when the candidates are both a large share and more than a handful. */
-export function decideSweep(ctx: EngineContext, walk: Walk, sweep: SweepProgress): void {
+function decideSweep(ctx: EngineContext, walk: Walk, sweep: SweepProgress): void {
   const { sweepBrakeShare, sweepBrakeMinRecords } = ctx.settings;
   sweep.key = undefined;
   const share = sweep.live === 0 ? 0 : sweep.candidates / sweep.live;
@@ -159,7 +159,7 @@ async function fetchByIds(
 }
 
 /** 404 (other than "integration not found") or "input invalid": some of the ids are unknown. */
-export function isUnknownIdsAnswer(error: unknown): boolean {
+function isUnknownIdsAnswer(error: unknown): boolean {
   if (!(error instanceof KomboError) || error instanceof KomboIntegrationUnavailableError) return false;
   return error.status === 404 || error.code === 'PLATFORM.INPUT_INVALID';
 }
