@@ -3,7 +3,7 @@ import type { Walk, WalkCounts, WriteResult } from '../ports';
 import { type PoolOutcome, runPool } from './concurrency';
 import { type EngineContext, emptyCounts } from './engine-context';
 import { isExpiredDeletion, type RecordItem, type RecordItemOptions, toRecordItem } from './record-item';
-import { planWrites } from './write-plan';
+import { type PlannedRecord, planWrites } from './write-plan';
 
 /**
  * How writing one page ended. `throttled`: DynamoDB throttled a write past the client's retries;
@@ -85,8 +85,8 @@ async function writeRecords(
     // A batch DynamoDB refused goes record by record, where a refused record finds a form it takes.
     else updates = [...plan.fresh, ...updates];
   }
-  return runPool(updates, ctx.settings.writeConcurrency, async ({ record }) => {
-    const write = await writeRecord(ctx, walk, record, itemOptions);
+  return runPool(updates, ctx.settings.writeConcurrency, async (entry) => {
+    const write = await writeRecord(ctx, walk, entry, itemOptions);
     if (write.outcome === 'throttled') return 'stop';
     count(counts, write, write.item);
     if (write.outcome === 'written' && write.item?.data_encoding === 'omitted') noteOmitted(ctx, walk, write.item);
@@ -111,10 +111,11 @@ function count(counts: WalkCounts, write: RecordWrite, item: RecordItem | undefi
 async function writeRecord(
   ctx: EngineContext,
   walk: Walk,
-  record: KomboRecord,
+  { record, item: first }: PlannedRecord,
   itemOptions: RecordItemOptions,
 ): Promise<RecordWrite & { readonly item: RecordItem | undefined }> {
-  let item: RecordItem | undefined = toRecordItem(walk.integrationId, walk.resource, record, itemOptions);
+  // The item the page built for its batch read; a refusal steps down from there.
+  let item: RecordItem | undefined = first;
   let refusal: string | undefined;
   while (item) {
     const result = await ctx.records.write(item, {
