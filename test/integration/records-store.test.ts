@@ -196,6 +196,31 @@ describe('records store (dynalite)', () => {
   });
 });
 
+describe('records store batches (dynalite behind the AWS rules)', () => {
+  const partition = { integrationId: 'personio:p1', resource: 'hris/employees' };
+
+  it('writes the other batches of a page when DynamoDB refuses one, and names the refused batch by its keys', async () => {
+    // 60 absent records: three requests of 25, 25 and 10; record b-30 (second request) has a map key AWS refuses.
+    const items = Array.from({ length: 60 }, (_, index) =>
+      item({ id: `b-${index}`, ...(index === 30 ? { custom: { '': 'refused by AWS' } } : {}) }),
+    );
+    // Built as a map on purpose: the rules that foresee the refusal would have compressed it.
+    const refusedItem = items[30];
+    if (refusedItem) Object.assign(refusedItem, { data_encoding: 'map', data: { custom: { '': 'x' } } });
+
+    const put = await store.putNew(items);
+
+    expect(put).toEqual({ outcome: 'done', value: { refused: items.slice(25, 50).map((entry) => entry.sk) } });
+    const versions = await store.storedVersions(
+      partition,
+      items.map((entry) => entry.sk),
+    );
+    expect(versions.outcome === 'done' && [...versions.value.keys()].sort()).toEqual(
+      [...items.slice(0, 25), ...items.slice(50)].map((entry) => entry.sk).sort(),
+    );
+  });
+});
+
 describe('records store sweep (dynalite)', () => {
   it('restores a swept record that reappears unchanged, and spares one written after the walk began', async () => {
     const partition = { integrationId: 'personio:p1', resource: 'hris/employees' };

@@ -58,17 +58,24 @@ export class MemoryRecordStore implements RecordStore {
     return { outcome: 'done', value: versions };
   }
 
-  async putNew(items: readonly RecordItem[]): Promise<BatchResult<number>> {
-    this.requests.batchWrites += Math.ceil(items.length / 25);
-    for (const item of items) {
-      this.writes.push(item);
-      const intercepted = this.intercept?.(item);
-      if (intercepted instanceof Error) throw intercepted;
-      if (intercepted?.outcome === 'rejected') return intercepted;
-      if (intercepted?.outcome === 'throttled') return intercepted;
+  /** Like BatchWriteItem, 25 items a request: a request with an item refused stores none of its items. */
+  async putNew(items: readonly RecordItem[]): Promise<BatchResult<{ readonly refused: readonly string[] }>> {
+    const refused: string[] = [];
+    for (let start = 0; start < items.length; start += 25) {
+      this.requests.batchWrites++;
+      const chunk = items.slice(start, start + 25);
+      let rejected = false;
+      for (const item of chunk) {
+        this.writes.push(item);
+        const intercepted = this.intercept?.(item);
+        if (intercepted instanceof Error) throw intercepted;
+        if (intercepted?.outcome === 'throttled') return intercepted;
+        if (intercepted?.outcome === 'rejected') rejected = true;
+      }
+      if (rejected) refused.push(...chunk.map((item) => item.sk));
+      else for (const item of chunk) this.put(item);
     }
-    for (const item of items) this.put(item);
-    return { outcome: 'done', value: items.length };
+    return { outcome: 'done', value: { refused } };
   }
 
   async write(item: RecordItem, options: { markSeen: boolean; createIfAbsent?: boolean }): Promise<WriteResult> {

@@ -34,7 +34,7 @@ export class DynamoRecordStore implements RecordStore {
     return readVersions(this.client, this.tableName, partition, ids);
   }
 
-  putNew(items: readonly RecordItem[]): Promise<BatchResult<number>> {
+  putNew(items: readonly RecordItem[]): Promise<BatchResult<{ readonly refused: readonly string[] }>> {
     return putItems(this.client, this.tableName, items);
   }
 

@@ -57,9 +57,10 @@ export interface RecordStore {
   /**
    * Writes items the batch read showed absent, in batches, without a condition: walks of one
    * resource are serialized by their message group, and the purge fence re-checks after every page.
-   * `rejected` when DynamoDB refused a batch (the caller writes those items one by one).
+   * The batches go side by side; `refused` holds the sort keys of every batch DynamoDB refused (the
+   * caller writes those items one by one), all others are stored.
    */
-  putNew(items: readonly RecordItem[]): Promise<BatchResult<number>>;
+  putNew(items: readonly RecordItem[]): Promise<BatchResult<{ readonly refused: readonly string[] }>>;
   /**
    * Stores the item unless the stored one has a later `changed_at`, or the same one and the same
    * content. With `markSeen`, a refused write still records that the walk saw the record. With

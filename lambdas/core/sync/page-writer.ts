@@ -6,12 +6,13 @@ import { isExpiredDeletion, type RecordItem, type RecordItemOptions, toRecordIte
 import { type PlannedRecord, planWrites } from './write-plan';
 
 /**
- * How writing one page ended. `throttled`: DynamoDB throttled a write past the client's retries;
+ * How writing one page ended. `written`, with `wroteNothing` when every record was stored already
+ * (no write request was sent). `throttled`: DynamoDB throttled a write past the client's retries;
  * the page is to be written again later (every write is idempotent). `failed`: anything else.
  * In every case every write the page started has settled.
  */
 export type PageWrite =
-  | { readonly status: 'written' }
+  | { readonly status: 'written'; readonly wroteNothing: boolean }
   | { readonly status: 'throttled' }
   | { readonly status: 'failed'; readonly error: unknown };
 
@@ -31,9 +32,10 @@ interface RecordWrite {
  */
 export async function writePage(ctx: EngineContext, walk: Walk, records: readonly KomboRecord[]): Promise<PageWrite> {
   const counts = emptyCounts();
+  const sent = { writes: 0 };
   // The batch requests run one after another and the conditional writes settle in the pool, so a
   // failure here leaves nothing in flight.
-  const written = await writeRecords(ctx, walk, records, counts).catch(
+  const written = await writeRecords(ctx, walk, records, counts, sent).catch(
     (error: unknown): PoolOutcome => ({ status: 'failed', error }),
   );
   for (const key of Object.keys(counts) as (keyof WalkCounts)[]) walk.counts[key] += counts[key];
@@ -49,7 +51,7 @@ export async function writePage(ctx: EngineContext, walk: Walk, records: readonl
     return { status: 'throttled' };
   }
   telemetry.count('PagesFetched');
-  return { status: 'written' };
+  return { status: 'written', wroteNothing: sent.writes === 0 };
 }
 
 async function writeRecords(
@@ -57,6 +59,7 @@ async function writeRecords(
   walk: Walk,
   records: readonly KomboRecord[],
   counts: WalkCounts,
+  sent: { writes: number },
 ): Promise<PoolOutcome> {
   const itemOptions = { now: ctx.now(), tombstoneTtlSeconds: ctx.settings.tombstoneTtlSeconds };
   const partition = { integrationId: walk.integrationId, resource: walk.resource };
@@ -72,18 +75,19 @@ async function writeRecords(
   const plan = planWrites(entries, read.outcome === 'done' ? read.value : undefined, itemOptions);
   counts.unchanged += plan.unchanged.length;
   counts.stale += plan.stale.length;
+  sent.writes = plan.fresh.length + plan.updates.length;
   let updates = plan.updates;
   if (plan.fresh.length > 0) {
     const put = await ctx.records.putNew(plan.fresh.map((entry) => entry.item));
     if (put.outcome === 'throttled') return { status: 'stopped' };
-    if (put.outcome === 'done') {
-      for (const { item } of plan.fresh) {
-        count(counts, { outcome: 'written', refused: false }, item);
-        if (item.data_encoding === 'omitted') noteOmitted(ctx, walk, item);
-      }
-    }
     // A batch DynamoDB refused goes record by record, where a refused record finds a form it takes.
-    else updates = [...plan.fresh, ...updates];
+    const refused = new Set(put.outcome === 'done' ? put.value.refused : plan.fresh.map((entry) => entry.item.sk));
+    for (const entry of plan.fresh) {
+      if (refused.has(entry.item.sk)) continue;
+      count(counts, { outcome: 'written', refused: false }, entry.item);
+      if (entry.item.data_encoding === 'omitted') noteOmitted(ctx, walk, entry.item);
+    }
+    if (refused.size > 0) updates = [...plan.fresh.filter((entry) => refused.has(entry.item.sk)), ...updates];
   }
   return runPool(updates, ctx.settings.writeConcurrency, async (entry) => {
     const write = await writeRecord(ctx, walk, entry, itemOptions);
