@@ -155,6 +155,40 @@ describe('read before write', () => {
     });
   });
 
+  it('a delta re-reading unchanged pages saves its place and checks for a purge only when it stops', async () => {
+    const h = engineHarness(scriptedKombo((_query, cursor) => pagedRecords(records, 100)(cursor)).source);
+    await h.run(deltaJob());
+    // The backfill wrote every page: a checkpoint, then the fence, after each of its 3 pages.
+    expect(h.state.calls.filter((call) => call === 'saveWalk')).toHaveLength(1 + 3);
+    h.clock.advance(60_000);
+    h.state.calls.length = 0;
+    expect(await h.run(deltaJob())).toMatchObject({ outcome: 'completed', pages: 3 });
+    // The walk's first save, no checkpoint per page, then the completion and its fence (and the job's first look).
+    expect(h.state.calls.filter((call) => call === 'saveWalk')).toHaveLength(1);
+    expect(h.state.calls.filter((call) => call === 'integrationState')).toHaveLength(2);
+    expect(h.state.calls.at(-2)).toBe('completeWalk');
+  });
+
+  it('a delta that runs out of time among unchanged pages saves its place first, and goes on from there', async () => {
+    const h = engineHarness(scriptedKombo((_query, cursor) => pagedRecords(records, 100)(cursor)).source);
+    await h.run(deltaJob());
+    h.clock.advance(60_000);
+    // Time runs short once the second page is read.
+    let budget = 300_000;
+    const pagesRead: string[] = [];
+    const original = h.records.storedVersions.bind(h.records);
+    h.records.storedVersions = async (...args) => {
+      pagesRead.push(args[1][0] ?? '');
+      if (pagesRead.length === 2) budget = 0;
+      return original(...args);
+    };
+    expect(await h.run(deltaJob(), () => budget)).toMatchObject({ outcome: 'continued', pages: 2 });
+    expect(h.state.walks.get(`${INTEGRATION}#${RESOURCE}`)).toMatchObject({ pages: 2, next: 'p3' });
+    budget = 300_000;
+    expect(await h.run(h.sent.at(-1)!.job)).toMatchObject({ outcome: 'completed', pages: 1 });
+    expect(pagesRead).toEqual([records[0]!.id, records[100]!.id, records[200]!.id]);
+  });
+
   it('a changed record takes one conditional write; an older copy of one we hold takes none', async () => {
     const h = engineHarness(scriptedKombo(() => ({ records, next: null })).source);
     await h.run(deltaJob());

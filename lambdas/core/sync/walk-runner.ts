@@ -3,7 +3,7 @@ import { KomboCursorRejectedError, KomboPaginationError } from '../kombo/errors'
 import type { Deadline, ListQuery, Page, Walk } from '../ports';
 import { deletedMeanwhile } from './deletion-fence';
 import { type EngineContext, mayStart, requestDeadline } from './engine-context';
-import { writePage } from './page-writer';
+import { type PageWrite, writePage } from './page-writer';
 
 /** Where a walk through Kombo's pages stopped. */
 export type PagesOutcome =
@@ -72,9 +72,9 @@ async function walkFromCheckpoint(
       }
       const written = await writeWithBackoff(ctx, walk, page, deadline);
       const ids = page.records.map((record) => record.id);
-      if (written !== 'written') {
+      if (written.status !== 'written') {
         if (await deletedMeanwhile(ctx, walk, ids)) return { status: 'deleted' };
-        return written === 'throttled' ? { status: 'out-of-time' } : { status: 'failed', error: written.error };
+        return written.status === 'throttled' ? { status: 'out-of-time' } : { status: 'failed', error: written.error };
       }
       // A full walk records what each page saw, so the sweep spares those records without a write to each.
       if (walk.kind === 'full') await ctx.state.saveSeenPage(walk, walk.pages + 1, ids);
@@ -84,10 +84,18 @@ async function walkFromCheckpoint(
       // A checkpoint that moved is no longer the one that failed.
       walk.failure = undefined;
       progress.pages++;
-      await ctx.state.saveWalk(walk);
-      if (await deletedMeanwhile(ctx, walk, ids)) return { status: 'deleted' };
+      // A delta page whose records were all stored already wrote nothing a purge could miss, so its
+      // checkpoint (and the fence that guards the checkpoint) waits for a page that writes or for the
+      // walk to stop (out of time here; done: the completion and its fence follow): an unchanged
+      // re-read then costs its batch reads only. A crash meanwhile re-reads those pages, at the cost
+      // of the reads.
+      const deferCheckpoint = walk.kind === 'delta' && written.wroteNothing;
+      if (!deferCheckpoint && (await checkpoint(ctx, walk, ids)) === 'deleted') return { status: 'deleted' };
       if (!more) return { status: 'done' };
-      if (!mayStart(ctx, 1, deadline)) return { status: 'out-of-time' };
+      if (!mayStart(ctx, 1, deadline)) {
+        if (deferCheckpoint && (await checkpoint(ctx, walk, [])) === 'deleted') return { status: 'deleted' };
+        return { status: 'out-of-time' };
+      }
     }
   } finally {
     // A prefetch still in flight is settled, and the generator closed, before the walk returns.
@@ -113,6 +121,12 @@ function openPages(ctx: EngineContext, walk: Walk, deadline: Deadline): PageIter
   });
 }
 
+/** Saves the walk's place, then checks that the integration was not deleted meanwhile. */
+async function checkpoint(ctx: EngineContext, walk: Walk, writtenIds: readonly string[]): Promise<'saved' | 'deleted'> {
+  await ctx.state.saveWalk(walk);
+  return (await deletedMeanwhile(ctx, walk, writtenIds)) ? 'deleted' : 'saved';
+}
+
 async function restart(ctx: EngineContext, walk: Walk): Promise<void> {
   ctx.telemetry.warn('Kombo rejected the checkpointed cursor; restarting the walk from the beginning', {
     integrationId: walk.integrationId,
@@ -131,21 +145,15 @@ async function restart(ctx: EngineContext, walk: Walk): Promise<void> {
  * jitter) and writes it again. The throttles in a row are kept with the walk, so a continuation
  * waits as long as this invocation would have.
  */
-async function writeWithBackoff(
-  ctx: EngineContext,
-  walk: Walk,
-  page: Page,
-  deadline: Deadline,
-): Promise<'written' | 'throttled' | { readonly error: unknown }> {
+async function writeWithBackoff(ctx: EngineContext, walk: Walk, page: Page, deadline: Deadline): Promise<PageWrite> {
   for (;;) {
     if (walk.throttles > 0) {
       const wait = throttleBackoffMs(ctx, walk.throttles);
-      if (deadline.remainingMs() - wait < ctx.settings.timeMarginMs) return 'throttled';
+      if (deadline.remainingMs() - wait < ctx.settings.timeMarginMs) return { status: 'throttled' };
       await ctx.sleep(wait);
     }
     const written = await writePage(ctx, walk, page.records);
-    if (written.status === 'written') return 'written';
-    if (written.status === 'failed') return { error: written.error };
+    if (written.status !== 'throttled') return written;
     walk.throttles++;
     ctx.telemetry.warn('DynamoDB throttled a page; writing it again after a pause', {
       integrationId: walk.integrationId,
