@@ -35,7 +35,7 @@ export interface BenchConfig {
    * with the lowest L; a sequential loop's time is the sum of its Kombo waits and its writes, so the
    * other cells add about pages × L to a measured one, at about 8 minutes for D = 5 ms. `all`: every cell.
    */
-  readonly referenceCells: 'cross' | 'all';
+  readonly referenceCells: 'cross' | 'all' | 'none';
   /** Records of the capacity part's backfill, delta re-read and full sync. */
   readonly capacityRecords: number;
   /** Backfill sizes of the memory part. */
@@ -63,9 +63,10 @@ function count(name: string, fallback: number): number {
   return value;
 }
 
-function referenceCells(): 'cross' | 'all' {
+function referenceCells(): 'cross' | 'all' | 'none' {
   const value = process.env.BENCH_REFERENCES ?? 'cross';
-  if (value !== 'cross' && value !== 'all') throw new Error(`BENCH_REFERENCES must be cross or all, got ${value}`);
+  if (value !== 'cross' && value !== 'all' && value !== 'none')
+    throw new Error(`BENCH_REFERENCES must be cross, all or none, got ${value}`);
   return value;
 }
 

@@ -10,6 +10,12 @@ import { measureMemory } from './memory';
 import { capacityRows, memoryRows, textTable, throughputRows, writeChart, writeJson } from './report';
 import { measureThroughput } from './throughput';
 
+const REFERENCE_CELLS: Record<BenchConfig['referenceCells'], string> = {
+  all: 'every cell',
+  cross: 'lowest L and lowest D only (BENCH_REFERENCES=all for every cell)',
+  none: 'none: BENCH_REFERENCES=none',
+};
+
 const NOTE =
   'One process holds the fake Kombo, fauxqs, dynalite (data on disk) behind the AWS-rules proxy, and the worker (the memory part runs the worker in a child process). Wall times compare clients on this machine; dynalite, not DynamoDB, bounds the write rate.';
 
@@ -26,7 +32,7 @@ export async function runSuite(config: BenchConfig, log: (line: string) => void 
     const result = await measureThroughput(config, log);
     log(
       `\nBackfill vs the cursor-chain bound (ours: median of "runs"; references: ${config.referenceRepeats} run each, ` +
-        `${config.referenceCells === 'all' ? 'every cell' : 'lowest L and lowest D only (BENCH_REFERENCES=all for every cell)'})`,
+        `${REFERENCE_CELLS[config.referenceCells]})`,
     );
     log(textTable(throughputRows(result)));
     files.push(writeJson(config.resultsDir, 'throughput.json', { benchmark: 'throughput', ...header, ...result }));

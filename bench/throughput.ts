@@ -197,7 +197,8 @@ export async function measureThroughput(config: BenchConfig, progress: Progress 
   const lowestD = Math.min(...config.dynamoLatenciesMs);
   for (const D of config.dynamoLatenciesMs) {
     for (const L of config.komboLatenciesMs) {
-      const withReferences = config.referenceCells === 'all' || L === lowestL || D === lowestD;
+      const withReferences =
+        config.referenceCells === 'all' || (config.referenceCells === 'cross' && (L === lowestL || D === lowestD));
       cells.push(await measureCell(config, { L, D, withReferences, index: cells.length }, progress));
     }
   }
