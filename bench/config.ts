@@ -2,9 +2,10 @@
  * What `npm run bench` measures, read from the environment (every size can be made smaller for a
  * quick run or larger for a long one). Parts: `throughput` (backfill vs the cursor-chain bound and
  * the two reference loops), `capacity` (DynamoDB requests, units and dollars per record), `memory`
- * (the worker's peak RSS and heap in a child process).
+ * (the worker's peak RSS and heap in a child process), `burst` (Kombo passes for a burst of webhooks
+ * on one resource).
  */
-export const PARTS = ['throughput', 'capacity', 'memory'] as const;
+export const PARTS = ['throughput', 'capacity', 'memory', 'burst'] as const;
 export type Part = (typeof PARTS)[number];
 
 /** Kombo's largest page, which the worker asks for and the guide recommends. */
@@ -40,6 +41,11 @@ export interface BenchConfig {
   readonly capacityRecords: number;
   /** Backfill sizes of the memory part. */
   readonly memorySizes: readonly number[];
+  /** `data-changed` events of the burst part, how many in flight, the pause after each, and the resource's records. */
+  readonly burstEvents: number;
+  readonly burstConcurrency: number;
+  readonly burstIntervalMs: number;
+  readonly burstRecords: number;
   /** Where JSON results and the chart go. */
   readonly resultsDir: string;
 }
@@ -88,6 +94,10 @@ export function benchConfig(args: readonly string[], resultsDir: string): BenchC
     referenceCells: referenceCells(),
     capacityRecords: count('BENCH_CAPACITY_RECORDS', 10_000),
     memorySizes: numbers('BENCH_RSS_SIZES', '10000,100000'),
+    burstEvents: count('BENCH_BURST_EVENTS', 500),
+    burstConcurrency: count('BENCH_BURST_CONCURRENCY', 100),
+    burstIntervalMs: numbers('BENCH_BURST_INTERVAL_MS', '0')[0] ?? 0,
+    burstRecords: count('BENCH_BURST_RECORDS', 1000),
     resultsDir,
   };
 }

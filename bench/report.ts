@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { BurstResult } from './burst';
 import type { CapacityResult } from './capacity';
 import { throughputSvg } from './chart';
 import type { MemoryResult } from './memory';
@@ -71,6 +72,22 @@ export function capacityRows(result: CapacityResult): Row[] {
       .map(([operation, usage]) => `${operation} ${usage.requests}`)
       .join(', '),
   }));
+}
+
+export function burstRows(result: BurstResult): Row[] {
+  return [
+    {
+      events: result.events,
+      'in flight': result.concurrency,
+      'send s': result.sendSeconds,
+      'drain s': result.drainSeconds,
+      passes: result.passes,
+      'Kombo requests': result.komboRequests,
+      invocations: result.invocations,
+      'L ms': result.komboLatencyMs,
+      'coalesce ms': result.coalesceWindowMs,
+    },
+  ];
 }
 
 export function memoryRows(result: MemoryResult): Row[] {

@@ -3,11 +3,12 @@
  * chart). `run.ts` calls it; the smoke test calls the parts directly at a tiny size.
  */
 import path from 'node:path';
+import { measureBurst } from './burst';
 import { type CapacityResult, measureCapacity } from './capacity';
 import type { BenchConfig } from './config';
 import { machine } from './harness';
 import { measureMemory } from './memory';
-import { capacityRows, memoryRows, textTable, throughputRows, writeChart, writeJson } from './report';
+import { burstRows, capacityRows, memoryRows, textTable, throughputRows, writeChart, writeJson } from './report';
 import { measureThroughput } from './throughput';
 
 const REFERENCE_CELLS: Record<BenchConfig['referenceCells'], string> = {
@@ -56,6 +57,15 @@ export async function runSuite(config: BenchConfig, log: (line: string) => void 
     log('\nWorker memory (child process)');
     log(textTable(memoryRows(result)));
     files.push(writeJson(config.resultsDir, 'memory.json', { benchmark: 'memory', ...header, ...result }));
+  }
+  if (config.parts.includes('burst')) {
+    log(
+      `\nburst: ${config.burstEvents} data-changed events for one resource of ${config.burstRecords} records, ` +
+        `${config.burstConcurrency} in flight, each sender pausing ${config.burstIntervalMs} ms, the worker draining meanwhile`,
+    );
+    const result = await measureBurst(config, log);
+    log(textTable(burstRows(result)));
+    files.push(writeJson(config.resultsDir, 'burst.json', { benchmark: 'burst', ...header, ...result }));
   }
   log(`\n${((performance.now() - started) / 1000).toFixed(0)} s; written: ${files.map(relative).join(', ')}`);
   return files;

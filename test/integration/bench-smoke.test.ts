@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { BurstResult } from '../../bench/burst';
 import type { CapacityResult } from '../../bench/capacity';
 import { benchConfig } from '../../bench/config';
 import type { MemoryResult } from '../../bench/memory';
@@ -25,6 +26,9 @@ const SIZES: Record<string, string> = {
   BENCH_REFERENCE_REPEATS: '1',
   BENCH_CAPACITY_RECORDS: '300',
   BENCH_RSS_SIZES: '300',
+  BENCH_BURST_EVENTS: '20',
+  BENCH_BURST_CONCURRENCY: '5',
+  BENCH_BURST_RECORDS: '300',
 };
 
 function configAtTinySize() {
@@ -48,7 +52,7 @@ describe('npm run bench at a tiny size', () => {
     const lines: string[] = [];
     const files = await runSuite(configAtTinySize(), (line) => lines.push(line));
     expect(files.map((file) => path.basename(file))).toEqual(
-      expect.arrayContaining(['throughput.json', 'throughput.svg', 'capacity.json', 'memory.json']),
+      expect.arrayContaining(['throughput.json', 'throughput.svg', 'capacity.json', 'memory.json', 'burst.json']),
     );
     expect(lines.join('\n')).toContain('ours ÷ bound');
 
@@ -97,6 +101,12 @@ describe('npm run bench at a tiny size', () => {
       finitePositive(run.seconds);
       expect(Number.isFinite(run.liveHeapGrowthMb)).toBe(true);
     }
+
+    const burst = read<BurstResult>('burst.json');
+    expect(burst).toMatchObject({ events: 20, concurrency: 5, records: 300 });
+    expect(burst.passes).toBeGreaterThanOrEqual(1);
+    expect(burst.komboRequests).toBeGreaterThanOrEqual(burst.passes * 2);
+    expect(burst.invocations).toBeGreaterThanOrEqual(1);
   });
 });
 
