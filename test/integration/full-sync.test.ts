@@ -318,7 +318,7 @@ describe('full sync and sweep', () => {
       { ...late!, changed_at: new Date().toISOString(), first_name: 'Late' },
       { now: new Date(), tombstoneTtlSeconds: 60 },
     );
-    expect(await store.write(rewritten, { markSeen: false })).toEqual({ outcome: 'written' });
+    expect(await store.write(rewritten)).toEqual({ outcome: 'written' });
     await running;
 
     const item = (await pipeline.storedRecords(id, 'hris/employees')).find((stored) => stored.id === late!.id);

@@ -32,9 +32,9 @@ afterAll(async () => dynamo?.close());
 
 describe('records store (dynalite)', () => {
   it('stores the public data model', async () => {
-    expect(
-      await store.write(item({ first_name: 'Ada', nested: { a: [1, { b: null }] } }), { markSeen: false }),
-    ).toEqual({ outcome: 'written' });
+    expect(await store.write(item({ first_name: 'Ada', nested: { a: [1, { b: null }] } }))).toEqual({
+      outcome: 'written',
+    });
     expect(await stored()).toEqual({
       pk: 'personio:p1#hris/employees',
       sk: 'e1',
@@ -60,44 +60,35 @@ describe('records store (dynalite)', () => {
 
   it('does not rewrite an unchanged record, and says so', async () => {
     const later = new Date(NOW.getTime() + 60_000);
-    expect(
-      await store.write(item({ first_name: 'Ada', nested: { a: [1, { b: null }] } }, later), { markSeen: false }),
-    ).toEqual({ outcome: 'unchanged' });
+    expect(await store.write(item({ first_name: 'Ada', nested: { a: [1, { b: null }] } }, later))).toEqual({
+      outcome: 'unchanged',
+    });
     expect((await stored())?.synced_at).toBe(NOW.toISOString());
   });
 
   it('applies a re-read with the same changed_at but new content (nested data changed)', async () => {
-    expect(await store.write(item({ first_name: 'Ada', nested: { a: [2] } }), { markSeen: false })).toEqual({
+    expect(await store.write(item({ first_name: 'Ada', nested: { a: [2] } }))).toEqual({
       outcome: 'written',
     });
     expect((await stored())?.data).toMatchObject({ nested: { a: [2] } });
   });
 
   it('refuses older data and keeps what it has', async () => {
-    await store.write(item({ changed_at: '2026-11-02T00:00:00.000Z', first_name: 'Newer' }), { markSeen: false });
-    expect(
-      await store.write(item({ changed_at: '2026-11-01T12:00:00.000Z', first_name: 'Older' }), { markSeen: false }),
-    ).toEqual({ outcome: 'stale' });
+    await store.write(item({ changed_at: '2026-11-02T00:00:00.000Z', first_name: 'Newer' }));
+    expect(await store.write(item({ changed_at: '2026-11-01T12:00:00.000Z', first_name: 'Older' }))).toEqual({
+      outcome: 'stale',
+    });
     expect((await stored())?.data).toMatchObject({ first_name: 'Newer' });
   });
 
   it('compares changed_at as instants whatever the precision Kombo sends', async () => {
-    expect(
-      await store.write(item({ changed_at: '2026-11-01T23:59:59Z', first_name: 'Seconds' }), { markSeen: false }),
-    ).toEqual({ outcome: 'stale' });
-    expect(
-      await store.write(item({ changed_at: '2026-11-02T00:00:00.5+00:00', first_name: 'Later' }), { markSeen: false }),
-    ).toEqual({ outcome: 'written' });
-    expect((await stored())?.changed_at).toBe('2026-11-02T00:00:00.500Z');
-  });
-
-  it('marks a refused record as seen when asked (full walks)', async () => {
-    const later = new Date(NOW.getTime() + 3_600_000);
-    expect(await store.write(item({ changed_at: '2026-10-01T00:00:00.000Z' }, later), { markSeen: true })).toEqual({
+    expect(await store.write(item({ changed_at: '2026-11-01T23:59:59Z', first_name: 'Seconds' }))).toEqual({
       outcome: 'stale',
     });
-    expect((await stored())?.synced_at).toBe(later.toISOString());
-    expect((await stored())?.data).toMatchObject({ first_name: 'Later' });
+    expect(await store.write(item({ changed_at: '2026-11-02T00:00:00.5+00:00', first_name: 'Later' }))).toEqual({
+      outcome: 'written',
+    });
+    expect((await stored())?.changed_at).toBe('2026-11-02T00:00:00.500Z');
   });
 
   it('with createIfAbsent false, replaces a stored record but creates nothing', async () => {
@@ -108,17 +99,13 @@ describe('records store (dynalite)', () => {
         remote_deleted_at: '2026-09-01T00:00:00.000Z',
         first_name: 'Long gone',
       });
-    expect(await store.write(oldDeletion('absent-1'), { markSeen: false, createIfAbsent: false })).toEqual({
-      outcome: 'unchanged',
-    });
-    expect(await store.write(oldDeletion('absent-2'), { markSeen: true, createIfAbsent: false })).toEqual({
+    expect(await store.write(oldDeletion('absent-1'), { createIfAbsent: false })).toEqual({
       outcome: 'unchanged',
     });
     expect(await stored('absent-1')).toBeUndefined();
-    expect(await stored('absent-2')).toBeUndefined();
 
-    await store.write(item({ id: 'held', changed_at: '2026-08-01T00:00:00.000Z' }), { markSeen: false });
-    expect(await store.write(oldDeletion('held'), { markSeen: true, createIfAbsent: false })).toEqual({
+    await store.write(item({ id: 'held', changed_at: '2026-08-01T00:00:00.000Z' }));
+    expect(await store.write(oldDeletion('held'), { createIfAbsent: false })).toEqual({
       outcome: 'written',
     });
     expect(await stored('held')).toMatchObject({
@@ -126,8 +113,8 @@ describe('records store (dynalite)', () => {
       remote_deleted_at: '2026-09-01T00:00:00.000Z',
     });
     // A stored newer version still wins.
-    await store.write(item({ id: 'newer', changed_at: '2026-10-01T00:00:00.000Z' }), { markSeen: false });
-    expect(await store.write(oldDeletion('newer'), { markSeen: false, createIfAbsent: false })).toEqual({
+    await store.write(item({ id: 'newer', changed_at: '2026-10-01T00:00:00.000Z' }));
+    expect(await store.write(oldDeletion('newer'), { createIfAbsent: false })).toEqual({
       outcome: 'stale',
     });
   });
@@ -138,7 +125,7 @@ describe('records store (dynalite)', () => {
       remote_deleted_at: '2026-11-03T00:00:00.000Z',
       first_name: 'Gone',
     });
-    expect(await store.write(tombstone, { markSeen: false })).toEqual({ outcome: 'written' });
+    expect(await store.write(tombstone)).toEqual({ outcome: 'written' });
     const saved = await stored();
     expect(saved?.data).toBeUndefined();
     expect(saved?.data_encoding).toBe('tombstone');
@@ -149,7 +136,7 @@ describe('records store (dynalite)', () => {
 
   it('stores a record too big for an item gzip-compressed, and one too big even then as flagged metadata', async () => {
     const big = { id: 'big', changed_at: '2026-11-01T00:00:00.000Z', blob: 'ab'.repeat(MAX_INLINE_DATA_BYTES) };
-    expect(await store.write(item(big), { markSeen: false })).toEqual({ outcome: 'written' });
+    expect(await store.write(item(big))).toEqual({ outcome: 'written' });
     const saved = await stored('big');
     expect(saved?.data_encoding).toBe('gzip');
     expect(JSON.parse(gunzipSync(saved?.data_gzip as Uint8Array).toString('utf8'))).toMatchObject({
@@ -160,7 +147,7 @@ describe('records store (dynalite)', () => {
     let noise = '';
     for (let i = 0; noise.length < 700_000; i++) noise += ((i * 2654435761) % 4294967296).toString(36);
     const huge = { id: 'huge', changed_at: '2026-11-01T00:00:00.000Z', blob: noise };
-    expect(await store.write(item(huge), { markSeen: false })).toEqual({ outcome: 'written' });
+    expect(await store.write(item(huge))).toEqual({ outcome: 'written' });
     expect(await stored('huge')).toMatchObject({ data_encoding: 'omitted', data_bytes: expect.any(Number) });
     expect((await stored('huge'))?.data).toBeUndefined();
   });
@@ -170,16 +157,16 @@ describe('records store (dynalite)', () => {
     const scores = Array.from({ length: 150_000 }, (_, n) => n % 10);
     const record = { id: 'scores', changed_at: '2026-11-01T00:00:00.000Z', scores };
     expect(Buffer.byteLength(JSON.stringify(record))).toBeLessThan(MAX_INLINE_DATA_BYTES);
-    expect(await store.write(item(record), { markSeen: false })).toEqual({ outcome: 'written' });
+    expect(await store.write(item(record))).toEqual({ outcome: 'written' });
     const saved = await stored('scores');
     expect(saved?.data_encoding).toBe('gzip');
     expect(JSON.parse(gunzipSync(saved?.data_gzip as Uint8Array).toString('utf8')).scores).toEqual(scores);
   });
 
   it('stores a record with a number DynamoDB cannot hold exactly compressed, instead of failing the page', async () => {
-    expect(
-      await store.write(item({ id: 'bignum', salary: 2 ** 60, tiny: 1e-200, fine: 12.5 }), { markSeen: false }),
-    ).toEqual({ outcome: 'written' });
+    expect(await store.write(item({ id: 'bignum', salary: 2 ** 60, tiny: 1e-200, fine: 12.5 }))).toEqual({
+      outcome: 'written',
+    });
     const saved = await stored('bignum');
     expect(saved?.data_encoding).toBe('gzip');
     expect(JSON.parse(gunzipSync(saved?.data_gzip as Uint8Array).toString('utf8'))).toMatchObject({
@@ -191,7 +178,7 @@ describe('records store (dynalite)', () => {
   it('stores a record nested deeper than DynamoDB allows compressed', async () => {
     let deep: Record<string, unknown> = { leaf: true };
     for (let level = 0; level < 40; level++) deep = { child: deep };
-    expect(await store.write(item({ id: 'deep', deep }), { markSeen: false })).toEqual({ outcome: 'written' });
+    expect(await store.write(item({ id: 'deep', deep }))).toEqual({ outcome: 'written' });
     expect((await stored('deep'))?.data_encoding).toBe('gzip');
   });
 });
@@ -225,8 +212,8 @@ describe('records store sweep (dynalite)', () => {
   it('restores a swept record that reappears unchanged, and spares one written after the walk began', async () => {
     const partition = { integrationId: 'personio:p1', resource: 'hris/employees' };
     const walkStart = '2026-11-27T12:30:00.000Z';
-    await store.write(item({ id: 'sw1', first_name: 'Back' }), { markSeen: false });
-    await store.write(item({ id: 'sw2' }, new Date('2026-11-27T12:45:00.000Z')), { markSeen: false });
+    await store.write(item({ id: 'sw1', first_name: 'Back' }));
+    await store.write(item({ id: 'sw2' }, new Date('2026-11-27T12:45:00.000Z')));
 
     // What the walk saw is no candidate, whatever its synced_at says.
     expect((await store.sweepCandidates(partition, walkStart, new Set(['sw1']), undefined)).result.ids).not.toContain(
@@ -251,7 +238,7 @@ describe('records store sweep (dynalite)', () => {
 
     // The next walk sees the record again, exactly as it was: it must come back.
     const again = item({ id: 'sw1', first_name: 'Back' }, new Date('2026-11-28T02:00:00.000Z'));
-    expect(await store.write(again, { markSeen: true })).toEqual({ outcome: 'written' });
+    expect(await store.write(again)).toEqual({ outcome: 'written' });
     expect(await stored('sw1')).toMatchObject({
       data_encoding: 'map',
       data: expect.objectContaining({ first_name: 'Back' }),

@@ -78,7 +78,7 @@ export class MemoryRecordStore implements RecordStore {
     return { outcome: 'done', value: { refused } };
   }
 
-  async write(item: RecordItem, options: { markSeen: boolean; createIfAbsent?: boolean }): Promise<WriteResult> {
+  async write(item: RecordItem, options: { createIfAbsent?: boolean } = {}): Promise<WriteResult> {
     this.requests.writes++;
     this.writes.push(item);
     const intercepted = this.intercept?.(item);
@@ -96,7 +96,6 @@ export class MemoryRecordStore implements RecordStore {
     }
     if (!stored) return { outcome: 'unchanged' };
     const unchanged = stored.changed_at === item.changed_at && stored.data_hash === item.data_hash;
-    if (options.markSeen) this.put({ ...stored, synced_at: item.synced_at });
     return { outcome: unchanged ? 'unchanged' : 'stale' };
   }
 

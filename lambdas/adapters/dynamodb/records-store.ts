@@ -38,7 +38,7 @@ export class DynamoRecordStore implements RecordStore {
     return putItems(this.client, this.tableName, items);
   }
 
-  async write(item: RecordItem, options: { markSeen: boolean; createIfAbsent?: boolean }): Promise<WriteResult> {
+  async write(item: RecordItem, options: { createIfAbsent?: boolean } = {}): Promise<WriteResult> {
     try {
       return { outcome: await this.conditionalWrite(item, options) };
     } catch (error) {
@@ -48,10 +48,7 @@ export class DynamoRecordStore implements RecordStore {
     }
   }
 
-  private async conditionalWrite(
-    item: RecordItem,
-    options: { markSeen: boolean; createIfAbsent?: boolean },
-  ): Promise<WriteOutcome> {
+  private async conditionalWrite(item: RecordItem, options: { createIfAbsent?: boolean }): Promise<WriteOutcome> {
     const key = { pk: item.pk, sk: item.sk };
     const same = { ':changed_at': item.changed_at, ':data_hash': item.data_hash };
     const createIfAbsent = options.createIfAbsent ?? true;
@@ -72,50 +69,17 @@ export class DynamoRecordStore implements RecordStore {
       if (!isConditionFailed(error)) throw error;
     }
 
-    if (!options.markSeen) {
-      const stored = await this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: key,
-          ProjectionExpression: 'changed_at, data_hash',
-          ConsistentRead: true,
-        }),
-      );
-      if (!stored.Item && !createIfAbsent) return 'unchanged';
-      const unchanged = stored.Item?.changed_at === item.changed_at && stored.Item?.data_hash === item.data_hash;
-      return unchanged ? 'unchanged' : 'stale';
-    }
-    // A full walk marks every record it saw, so the sweep after it spares them.
-    const unchanged = 'changed_at = :changed_at AND data_hash = :data_hash';
-    if (await this.markSeenIf(key, item.synced_at, unchanged, same)) return 'unchanged';
-    // Gone meanwhile (TTL or purge) leaves nothing to mark; the write was refused as stale either way,
-    // unless it was never to create an item.
-    const stored = await this.markSeenIf(key, item.synced_at, 'attribute_exists(pk)', {});
-    return stored || createIfAbsent ? 'stale' : 'unchanged';
-  }
-
-  /** Sets `synced_at` if the condition holds; false if it did not. */
-  private async markSeenIf(
-    key: { pk: string; sk: string },
-    syncedAt: string,
-    condition: string,
-    values: Record<string, unknown>,
-  ): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: 'SET synced_at = :synced_at',
-          ConditionExpression: condition,
-          ExpressionAttributeValues: { ...values, ':synced_at': syncedAt },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+    const stored = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: key,
+        ProjectionExpression: 'changed_at, data_hash',
+        ConsistentRead: true,
+      }),
+    );
+    if (!stored.Item && !createIfAbsent) return 'unchanged';
+    const unchanged = stored.Item?.changed_at === item.changed_at && stored.Item?.data_hash === item.data_hash;
+    return unchanged ? 'unchanged' : 'stale';
   }
 
   async countSweepCandidates(

@@ -63,10 +63,10 @@ export interface RecordStore {
   putNew(items: readonly RecordItem[]): Promise<BatchResult<{ readonly refused: readonly string[] }>>;
   /**
    * Stores the item unless the stored one has a later `changed_at`, or the same one and the same
-   * content. With `markSeen`, a refused write still records that the walk saw the record. With
-   * `createIfAbsent: false` the item only replaces a stored one; nothing stored counts as unchanged.
+   * content. With `createIfAbsent: false` the item only replaces a stored one; nothing stored counts
+   * as unchanged. A refused write is told apart (unchanged or stale) by a consistent read.
    */
-  write(item: RecordItem, options: { markSeen: boolean; createIfAbsent?: boolean }): Promise<WriteResult>;
+  write(item: RecordItem, options?: { createIfAbsent?: boolean }): Promise<WriteResult>;
   /** Counts live (not tombstoned) items, and the candidates among them: not `seen`, last written before `before`. */
   countSweepCandidates(
     partition: { integrationId: string; resource: string },

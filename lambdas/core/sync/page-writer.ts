@@ -122,10 +122,7 @@ async function writeRecord(
   let item: RecordItem | undefined = first;
   let refusal: string | undefined;
   while (item) {
-    const result = await ctx.records.write(item, {
-      markSeen: walk.kind !== 'delta',
-      createIfAbsent: !isExpiredDeletion(item, itemOptions),
-    });
+    const result = await ctx.records.write(item, { createIfAbsent: !isExpiredDeletion(item, itemOptions) });
     if (result.outcome !== 'rejected') {
       if (refusal !== undefined) reportRefusal(ctx, walk, record.id, refusal, item.data_encoding);
       return { outcome: result.outcome, refused: refusal !== undefined, item };
