@@ -8,6 +8,10 @@ import type { KomboSyncStackProps } from './kombo-sync-stack';
  * fails synth with a message naming the key instead of deploying something unexpected.
  */
 const numberFromContext = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
+const booleanFromContext = z.union(
+  [z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')],
+  'must be true or false',
+);
 
 const contextSchema = z.object({
   stackName: z
@@ -48,7 +52,9 @@ const contextSchema = z.object({
     .pipe(z.number().int().min(150, 'must be at least 150 (60 s margin + requests)').max(900))
     .optional(),
   workerMaxConcurrency: numberFromContext.pipe(z.number().int().min(2).max(1000)).optional(),
-  retainTables: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional(),
+  retainTables: booleanFromContext.optional(),
+  // For `sam local` only (lib/local-invoke.ts): never deploy a template synthesized with it.
+  localInvoke: booleanFromContext.optional(),
   cursorOverlapMinutes: numberFromContext.pipe(z.number().positive('must be more than 0')).optional(),
   tombstoneTtlDays: numberFromContext.pipe(z.number().int().min(1)).optional(),
   alarmEmail: z.email('must be an e-mail address').optional(),
@@ -115,6 +121,7 @@ export function settingsFromContext(all: Record<string, unknown>): AppSettings {
       workerTimeoutSeconds: context.workerTimeoutSeconds,
       workerMaxConcurrency: context.workerMaxConcurrency,
       retainTables: context.retainTables,
+      localInvoke: context.localInvoke,
       workerEnvironment: {
         ...(context.cursorOverlapMinutes !== undefined
           ? { [ENV.cursorOverlapSeconds]: String(context.cursorOverlapMinutes * 60) }

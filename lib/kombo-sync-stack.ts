@@ -1,8 +1,11 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Construct } from 'constructs';
+import type { SyncFunctionName } from '../lambdas/contracts';
+import { declareLocalOnlyVariables, LOCAL_INVOKE_CONTEXT_KEY } from './local-invoke';
 import { MirrorTables } from './mirror-tables';
 import { SyncAlarms } from './sync-alarms';
+import type { SyncFunction } from './sync-function';
 import { SyncJobQueue } from './sync-job-queue';
 import { SyncSecret } from './sync-secret';
 import { SyncWorker } from './sync-worker';
@@ -34,11 +37,17 @@ export interface KomboSyncStackProps extends StackProps {
   readonly fullSyncTimeZone?: string;
   /** E-mail address subscribed to the alarm topic. @default none (the topic exists) */
   readonly alarmEmail?: string;
+  /** A template for `sam local` only: the functions declare their local-only variables. @default false */
+  readonly localInvoke?: boolean;
 }
 
 export class KomboSyncStack extends Stack {
+  readonly functions: Record<SyncFunctionName, SyncFunction>;
+
   constructor(scope: Construct, id: string, props: KomboSyncStackProps = {}) {
     super(scope, id, props);
+    // Read by every SyncFunction below: what its bundle is built for (see bundleKindOf).
+    this.node.setContext(LOCAL_INVOKE_CONTEXT_KEY, props.localInvoke === true);
     const secret = new SyncSecret(this, 'Secret', {
       existingSecretArn: props.existingSecretArn,
       existingSecretKeyArn: props.existingSecretKeyArn,
@@ -51,7 +60,7 @@ export class KomboSyncStack extends Stack {
     const tables = new MirrorTables(this, 'Mirror', {
       removalPolicy: props.retainTables === false ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
-    new SyncWorker(this, 'Worker', {
+    const worker = new SyncWorker(this, 'Worker', {
       jobQueue: jobs.queue,
       deadLetterQueue: jobs.deadLetterQueue,
       recordsTable: tables.records,
@@ -80,6 +89,9 @@ export class KomboSyncStack extends Stack {
       cronExpression: props.fullSyncCron,
       timeZone: props.fullSyncTimeZone,
     });
+
+    this.functions = { webhook: ingress.handler, worker: worker.handler, fullSync: fullSync.handler };
+    if (props.localInvoke) declareLocalOnlyVariables(this.functions);
 
     const alarms = new SyncAlarms(this, 'Alarms', {
       deadLetterQueues: {

@@ -10,7 +10,14 @@ import {
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/contracts';
+import {
+  BUNDLE_KIND,
+  BUNDLE_KIND_EXPRESSION,
+  type BundleKind,
+  METRICS_NAMESPACE,
+  SERVICE_NAME,
+} from '../lambdas/contracts';
+import { LOCAL_INVOKE_CONTEXT_KEY } from './local-invoke';
 
 const projectRoot = path.resolve(import.meta.dirname, '..');
 
@@ -106,6 +113,11 @@ function bundlingFromContext(scope: Construct): BundlingOptions {
   return parsed as BundlingOptions;
 }
 
+/** Deployable, unless the stack is synthesized as a local-invoke template (lib/local-invoke.ts). */
+function bundleKindOf(scope: Construct): BundleKind {
+  return scope.node.tryGetContext(LOCAL_INVOKE_CONTEXT_KEY) === true ? BUNDLE_KIND.localInvoke : BUNDLE_KIND.deployable;
+}
+
 export interface SyncFunctionProps extends Omit<NodejsFunctionProps, 'entry'> {
   /** The handler's folder under `lambdas/`, e.g. `webhook`. */
   readonly handlerDir: string;
@@ -146,7 +158,12 @@ export class SyncFunction extends NodejsFunction {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         ...environment,
       },
-      bundling: { ...SYNC_FUNCTION_BUNDLING, ...bundling, ...bundlingFromContext(scope) },
+      bundling: {
+        ...SYNC_FUNCTION_BUNDLING,
+        define: { [BUNDLE_KIND_EXPRESSION]: JSON.stringify(bundleKindOf(scope)) },
+        ...bundling,
+        ...bundlingFromContext(scope),
+      },
     });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ENV, KOMBO_API_URLS } from '../contracts';
+import { BUNDLE_KIND, ENV, KOMBO_API_URLS } from '../contracts';
 import { describeIssues } from './describe';
 import { RESOURCE_CATALOGUE, resourceDefinition } from './kombo/catalogue';
 import type { SecretOverrides } from './secrets';
@@ -53,8 +53,35 @@ export function parseSyncResources(value: string | undefined): ReadonlySet<strin
 export interface SecretSource {
   readonly secretArn: string | undefined;
   readonly overrides: SecretOverrides;
+  /** Local-only override variables that were set but are ignored (see secretSource): names, never values. */
+  readonly ignoredOverrides: readonly string[];
 }
 
+/**
+ * Set by Lambda in every function's runtime, in AWS and under `sam local` alike. It is reserved: a function's
+ * configuration can neither set nor remove it.
+ */
+const LAMBDA_FUNCTION_NAME = 'AWS_LAMBDA_FUNCTION_NAME';
+
+const OVERRIDE_VARIABLES = [ENV.localWebhookSecret, ENV.localPreviousWebhookSecret, ENV.localKomboApiKey] as const;
+
+/**
+ * What this code was bundled for (BUNDLE_KIND): esbuild replaces the expression below with a literal
+ * (BUNDLE_KIND_EXPRESSION), so in a bundle no environment can change it; unbundled (tests, `npm start`) it is
+ * read from the environment, where it is normally absent.
+ */
+function bundleKind(): string | undefined {
+  return process.env.KOMBO_SYNC_BUNDLE;
+}
+
+/**
+ * The secret and the local-only overrides. A deployable bundle ignores the overrides whatever its configuration
+ * says: otherwise anyone allowed to edit a deployed function's configuration could clear SECRET_ARN and plant a
+ * webhook secret they know. Any other bundle in a Lambda runtime with SECRET_ARN set ignores them too (a
+ * local-invoke template deployed by mistake); `sam local` runs the local-invoke bundles with SECRET_ARN empty
+ * (the local env file clears it). Tests and `npm start` run unbundled, outside a Lambda runtime, where an
+ * override wins.
+ */
 function secretSource(env: Env): SecretSource {
   const values = parseEnv(
     {
@@ -65,14 +92,29 @@ function secretSource(env: Env): SecretSource {
     },
     env,
   );
+  const secretArn = values[ENV.secretArn];
+  if (bundleKind() === BUNDLE_KIND.deployable || (secretArn && env[LAMBDA_FUNCTION_NAME])) {
+    const ignoredOverrides = OVERRIDE_VARIABLES.filter((name) => values[name] !== undefined);
+    return { secretArn, overrides: {}, ignoredOverrides };
+  }
   return {
-    secretArn: values[ENV.secretArn],
+    secretArn,
     overrides: {
       webhookSecret: values[ENV.localWebhookSecret],
       previousWebhookSecret: values[ENV.localPreviousWebhookSecret],
       komboApiKey: values[ENV.localKomboApiKey],
     },
+    ignoredOverrides: [],
   };
+}
+
+/** Names the override too, and says so when it was set but ignored (see secretSource). */
+function missingSecret(secrets: SecretSource, override: string): ConfigError {
+  return new ConfigError(
+    secrets.ignoredOverrides.includes(override)
+      ? `invalid environment: set SECRET_ARN (${override} is for local runs, and this bundle or runtime ignores it)`
+      : `invalid environment: set SECRET_ARN (or ${override} for local runs)`,
+  );
 }
 
 /** What every function that enqueues jobs needs: the queue, the state table, the resources to sync. */
@@ -106,7 +148,7 @@ export function webhookConfig(env: Env = process.env): WebhookConfig {
   const planning = jobPlanningConfig(env);
   const secrets = secretSource(env);
   if (!secrets.secretArn && !secrets.overrides.webhookSecret) {
-    throw new ConfigError('invalid environment: set SECRET_ARN (or KOMBO_WEBHOOK_SECRET for local runs)');
+    throw missingSecret(secrets, ENV.localWebhookSecret);
   }
   return { ...planning, secrets };
 }
@@ -176,7 +218,7 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
   );
   const secrets = secretSource(env);
   if (!secrets.secretArn && !secrets.overrides.komboApiKey) {
-    throw new ConfigError('invalid environment: set SECRET_ARN (or KOMBO_API_KEY for local runs)');
+    throw missingSecret(secrets, ENV.localKomboApiKey);
   }
   return {
     recordsTable: values[ENV.recordsTable],
@@ -220,7 +262,7 @@ export function fullSyncConfig(env: Env = process.env): FullSyncConfig {
   );
   const secrets = secretSource(env);
   if (!secrets.secretArn && !secrets.overrides.komboApiKey) {
-    throw new ConfigError('invalid environment: set SECRET_ARN (or KOMBO_API_KEY for local runs)');
+    throw missingSecret(secrets, ENV.localKomboApiKey);
   }
   return {
     ...planning,

@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { ConfigError, parseSyncResources, webhookConfig, workerConfig } from '../../lambdas/core/config';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  fullSyncConfig,
+  parseSyncResources,
+  webhookConfig,
+  workerConfig,
+} from '../../lambdas/core/config';
 import { RESOURCE_CATALOGUE } from '../../lambdas/core/kombo/catalogue';
 import { DEFAULT_ENGINE_SETTINGS } from '../../lambdas/core/sync/settings';
 
@@ -31,6 +37,7 @@ describe('configuration', () => {
     expect(config.secrets).toEqual({
       secretArn: 'arn:secret',
       overrides: { webhookSecret: undefined, previousWebhookSecret: undefined, komboApiKey: undefined },
+      ignoredOverrides: [],
     });
     expect([...config.syncResources]).toEqual(['ats/jobs']);
   });
@@ -46,6 +53,73 @@ describe('configuration', () => {
   it('accepts the local-only override instead of a secret', () => {
     const config = webhookConfig({ SYNC_JOBS_QUEUE_URL: QUEUE, STATE_TABLE: 'state', KOMBO_WEBHOOK_SECRET: 'local' });
     expect(config.secrets.overrides.webhookSecret).toBe('local');
+  });
+
+  describe('in a Lambda runtime with SECRET_ARN set', () => {
+    const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kombo-sync-AbCdEf';
+    const planted = {
+      SYNC_JOBS_QUEUE_URL: QUEUE,
+      STATE_TABLE: 'state',
+      RECORDS_TABLE: 'records',
+      DEAD_LETTER_QUEUE_URL: QUEUE,
+      SECRET_ARN,
+      AWS_LAMBDA_FUNCTION_NAME: 'KomboSyncStack-IngressWebhookFunction',
+      KOMBO_WEBHOOK_SECRET: 'planted',
+      KOMBO_WEBHOOK_SECRET_PREVIOUS: 'planted-too',
+      KOMBO_API_KEY: 'planted-key',
+    };
+
+    it('ignores the local-only overrides and names them, so an edited configuration cannot plant a secret', () => {
+      for (const config of [webhookConfig(planted), workerConfig(planted), fullSyncConfig(planted)]) {
+        expect(config.secrets).toEqual({
+          secretArn: SECRET_ARN,
+          overrides: {},
+          ignoredOverrides: ['KOMBO_WEBHOOK_SECRET', 'KOMBO_WEBHOOK_SECRET_PREVIOUS', 'KOMBO_API_KEY'],
+        });
+      }
+    });
+
+    it('ignores them under sam local too: AWS_SAM_LOCAL is not reserved, so whoever edits the configuration could set it', () => {
+      expect(webhookConfig({ ...planted, AWS_SAM_LOCAL: 'true' }).secrets.overrides).toEqual({});
+    });
+
+    it('lets them win where SECRET_ARN is empty, as in the local env file for sam local', () => {
+      const local = webhookConfig({ ...planted, SECRET_ARN: '', AWS_SAM_LOCAL: 'true' });
+      expect(local.secrets).toMatchObject({ secretArn: undefined, ignoredOverrides: [] });
+      expect(local.secrets.overrides.webhookSecret).toBe('planted');
+    });
+
+    it('lets them win outside a Lambda runtime (tests, npm start)', () => {
+      const { AWS_LAMBDA_FUNCTION_NAME: _, ...outside } = planted;
+      expect(workerConfig(outside).secrets.overrides.komboApiKey).toBe('planted-key');
+    });
+  });
+
+  describe('in a deployable bundle (esbuild fixes process.env.KOMBO_SYNC_BUNDLE to "deployable")', () => {
+    // Unbundled, the expression reads the environment: set here as the bundle's literal would be.
+    beforeEach(() => {
+      process.env.KOMBO_SYNC_BUNDLE = 'deployable';
+    });
+    afterEach(() => {
+      delete process.env.KOMBO_SYNC_BUNDLE;
+    });
+
+    it('never takes an override, not even with SECRET_ARN cleared, and says why it cannot start', () => {
+      const cleared = {
+        SYNC_JOBS_QUEUE_URL: QUEUE,
+        STATE_TABLE: 'state',
+        SECRET_ARN: '',
+        KOMBO_WEBHOOK_SECRET: 'planted',
+      };
+      expect(() => webhookConfig(cleared)).toThrow(
+        'set SECRET_ARN (KOMBO_WEBHOOK_SECRET is for local runs, and this bundle or runtime ignores it)',
+      );
+      expect(webhookConfig({ ...cleared, SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:x' }).secrets).toEqual({
+        secretArn: 'arn:aws:secretsmanager:eu-west-1:1:secret:x',
+        overrides: {},
+        ignoredOverrides: ['KOMBO_WEBHOOK_SECRET'],
+      });
+    });
   });
 
   it('reads the brake and the abandonment threshold for the worker, with defaults', () => {

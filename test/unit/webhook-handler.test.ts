@@ -3,10 +3,11 @@ import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient }
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { awsClients } from '../../lambdas/adapters/aws-clients';
+import { logger } from '../../lambdas/adapters/powertools';
 import { webhookConfig } from '../../lambdas/core/config';
-import { createWebhookHandler } from '../../lambdas/webhook/create-handler';
+import { createWebhookHandler, webhookFromEnvironment } from '../../lambdas/webhook/create-handler';
 import { apiGatewayEvent, dataChangedBody, kombosSignature } from '../support/webhook-events';
 
 const sqs = mockClient(SQSClient);
@@ -135,5 +136,40 @@ describe('webhook handler', () => {
     );
     expect(response.statusCode).toBe(200);
     expect(response.headers).toEqual({ 'content-type': 'application/json' });
+  });
+
+  it('in Lambda with SECRET_ARN set, refuses a planted KOMBO_WEBHOOK_SECRET and warns once, naming no value', async () => {
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolves({ Successful: [{ Id: '0', MessageId: 'a', MD5OfMessageBody: 'x' }], Failed: [] });
+    const planted = 'whsec_planted_by_a_configuration_edit';
+    const edited = createWebhookHandler(
+      webhookFromEnvironment({
+        SYNC_JOBS_QUEUE_URL: QUEUE_URL,
+        SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kombo-sync-AbCdEf',
+        STATE_TABLE: 'kombo-sync-state',
+        AWS_LAMBDA_FUNCTION_NAME: 'KomboSyncStack-IngressWebhookFunction',
+        AWS_SAM_LOCAL: 'true',
+        KOMBO_WEBHOOK_SECRET: planted,
+      }),
+    );
+    const body = dataChangedBody({ models: ['hris_employments'] });
+    const forged = await edited(
+      apiGatewayEvent(body, { 'x-kombo-signature': kombosSignature(body, planted) }),
+      context,
+    );
+    expect(forged.statusCode).toBe(401);
+    expect((await edited(signedEvent(body), context)).statusCode).toBe(200);
+    // Once per container (the forged request's own warning aside), by name only.
+    const ignored = warn.mock.calls.filter(([message]) => String(message).startsWith('local-only secret overrides'));
+    expect(ignored).toEqual([
+      [
+        'local-only secret overrides ignored: a deployable bundle, or SECRET_ARN set in Lambda',
+        { ignoredVariables: ['KOMBO_WEBHOOK_SECRET'] },
+      ],
+    ]);
+    expect(JSON.stringify(warn.mock.calls)).not.toContain(planted);
+    warn.mockRestore();
   });
 });
