@@ -8,6 +8,7 @@ import { createFullSyncHandler } from '../lambdas/full-sync/create-handler';
 import { createWebhookHandler } from '../lambdas/webhook/create-handler';
 import { createWorkerHandler } from '../lambdas/worker/create-handler';
 import { type LocalDynamo, startLocalDynamo } from './aws/dynamo-server';
+import { RECORDS_TABLE, STATE_TABLE, SYNC_JOBS_QUEUE } from './aws/names';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalSqs, startLocalSqs } from './aws/sqs-server';
 import { type FakeKombo, type FakeKomboOptions, startFakeKombo } from './fake-kombo';
 import { invokeAsync } from './runtime/async-invoke';
@@ -47,8 +48,9 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
-export const RECORDS_TABLE = 'kombo-sync-records';
-export const STATE_TABLE = 'kombo-sync-state';
+// Re-exported for the callers that took the names from here.
+export { RECORDS_TABLE, STATE_TABLE };
+
 const WEBHOOK_SECRET = 'whsec_pipeline_test';
 
 export async function startPipeline(
@@ -70,7 +72,7 @@ export async function startPipeline(
     startLocalSqs(),
     startLocalDynamo({ path: options.dynamoPath, awsRules: options.awsRules }),
   ]);
-  const { queueUrl, deadLetterQueueUrl } = await sqs.createSyncJobsQueue('sync-jobs');
+  const { queueUrl, deadLetterQueueUrl } = await sqs.createSyncJobsQueue(SYNC_JOBS_QUEUE);
   const fullSyncFailureQueueUrl = await sqs.createQueue('full-sync-failures');
   await Promise.all([dynamo.createTable(RECORDS_TABLE), dynamo.createTable(STATE_TABLE)]);
 

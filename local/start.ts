@@ -6,9 +6,8 @@
  * `data-changed`, runs a full sync, prints what the mirror holds, and then keeps serving webhooks
  * until Ctrl-C. `npm start -- --once` stops after the demo (exit code 1 if the mirror is wrong).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { startPipeline } from './pipeline';
+import { readTestWebhookSecret, TEST_WEBHOOK_SECRET_FILE } from './test-webhook-secret';
 
 const once = process.argv.includes('--once');
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -20,9 +19,7 @@ const DEMO = [
   { id: 'personio:demo', category: 'HRIS', seeds: { 'hris/employees': 250, 'hris/absences': 120 } },
 ] as const;
 
-// The test-only secret the sample events are signed with; never a real one.
-const SECRET_FILE = 'events/test-webhook-secret.txt';
-const webhookSecret = readFileSync(path.join(import.meta.dirname, '..', SECRET_FILE), 'utf8').trim();
+const webhookSecret = readTestWebhookSecret();
 const pipeline = await startPipeline({
   kombo: { seed: 7 },
   webhookSecret,
@@ -31,7 +28,7 @@ const pipeline = await startPipeline({
 const say = (line: string) => console.log(`[kombo-sync] ${line}`);
 
 say('running locally; every protocol is real, everything listens on 127.0.0.1:');
-say(`  webhook endpoint  POST ${pipeline.webhook.url}   (sign with the test secret in ${SECRET_FILE})`);
+say(`  webhook endpoint  POST ${pipeline.webhook.url}   (sign with the test secret in ${TEST_WEBHOOK_SECRET_FILE})`);
 say(`  fake Kombo API    ${pipeline.kombo.baseUrl}   (admin: ${pipeline.kombo.adminUrl})`);
 say(`  DynamoDB          ${pipeline.dynamo.endpoint}   tables kombo-sync-records, kombo-sync-state`);
 say(`  SQS               ${pipeline.sqs.endpoint}   queue ${pipeline.queueUrl}`);

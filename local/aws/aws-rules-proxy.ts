@@ -6,6 +6,7 @@ import { type FailFault, FaultList, type ThrottleFault } from './aws-faults';
 import { checkRequestParts, tablesNeedingKeySchema } from './aws-rules';
 import { isObject, requestParts, type WireItem } from './dynamo-request-parts';
 import { summariseRequest } from './dynamo-request-summary';
+import { httpOrigin } from './http-origin';
 import { itemBytes } from './item-size';
 import { TableKeySchemas } from './table-key-schemas';
 
@@ -71,6 +72,8 @@ export interface AwsRulesProxyOptions {
   /** The DynamoDB-protocol server behind the proxy, e.g. dynalite's `http://127.0.0.1:port`. */
   readonly upstream: string;
   readonly port?: number;
+  /** The address to listen on. @default 127.0.0.1 */
+  readonly host?: string;
   /** The partition-key attribute whose values the log records and faults match. */
   readonly partitionKeyName: string;
   /** Benchmarks: delay before each request is handled (default 0); `control.setLatency` changes it. */
@@ -318,9 +321,10 @@ export async function startAwsRulesProxy(options: AwsRulesProxyOptions): Promise
       else response.destroy();
     });
   });
+  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 
@@ -354,7 +358,7 @@ export async function startAwsRulesProxy(options: AwsRulesProxyOptions): Promise
   };
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: httpOrigin(host, port),
     control,
     async close() {
       server.closeAllConnections();

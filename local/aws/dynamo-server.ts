@@ -5,9 +5,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { PARTITION_KEY, SORT_KEY } from '../../lambdas/core/table-keys';
 import { type AwsRulesControl, type AwsRulesProxy, startAwsRulesProxy } from './aws-rules-proxy';
+import { httpOrigin } from './http-origin';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './sqs-server';
 
-/** A real DynamoDB-protocol server (dynalite) in this process, on loopback, with the stack's tables. */
+/** A real DynamoDB-protocol server (dynalite) in this process, with the stack's tables; on loopback by default. */
 export interface LocalDynamo {
   readonly endpoint: string;
   readonly client: DynamoDBClient;
@@ -22,6 +23,8 @@ export interface LocalDynamo {
 export interface LocalDynamoOptions {
   /** The port clients use (the proxy's when `awsRules` is on); 0 or absent picks a free one. */
   port?: number;
+  /** The address clients use (the proxy's when `awsRules` is on; dynalite behind it stays on loopback). */
+  host?: string;
   /** Keep the data in LevelDB files there instead of the JS heap (benchmarks measure the heap). */
   path?: string;
   /**
@@ -34,12 +37,12 @@ export interface LocalDynamoOptions {
   latencyMs?: number;
 }
 
-async function listen(server: Server, port: number): Promise<string> {
+async function listen(server: Server, port: number, host: string): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, host, () => resolve());
   });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return httpOrigin(host, (server.address() as AddressInfo).port);
 }
 
 export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promise<LocalDynamo> {
@@ -50,13 +53,15 @@ export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promis
     ...(options.path ? { path: options.path } : {}),
   });
   const awsRules = options.awsRules ?? true;
-  const dynaliteEndpoint = await listen(server, awsRules ? 0 : (options.port ?? 0));
+  const host = options.host ?? '127.0.0.1';
+  const dynaliteEndpoint = await listen(server, awsRules ? 0 : (options.port ?? 0), awsRules ? '127.0.0.1' : host);
   let proxy: AwsRulesProxy | undefined;
   try {
     proxy = awsRules
       ? await startAwsRulesProxy({
           upstream: dynaliteEndpoint,
           port: options.port ?? 0,
+          host,
           partitionKeyName: PARTITION_KEY,
           latencyMs: options.latencyMs,
         })

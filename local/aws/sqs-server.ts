@@ -1,7 +1,7 @@
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 
-/** A real SQS-protocol server (fauxqs) in this process, on loopback, for tests and local runs. */
+/** A real SQS-protocol server (fauxqs) in this process, for tests and local runs; loopback unless told otherwise. */
 export interface LocalSqs {
   readonly endpoint: string;
   readonly client: SQSClient;
@@ -23,10 +23,17 @@ export interface SyncJobsQueueUrls {
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const LOCAL_REGION = 'us-east-1';
 
-export async function startLocalSqs(port = 0): Promise<LocalSqs> {
+export interface LocalSqsOptions {
+  /** 0 or absent picks a free port. */
+  readonly port?: number;
+  /** The address to listen on. @default 127.0.0.1 */
+  readonly host?: string;
+}
+
+export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<LocalSqs> {
   // buildApp, not startFauxqs: the latter always listens on 0.0.0.0.
   const app = buildApp({ logger: false });
-  const endpoint = await app.listen({ port, host: '127.0.0.1' });
+  const endpoint = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const client = new SQSClient({
     endpoint,
     region: LOCAL_REGION,
