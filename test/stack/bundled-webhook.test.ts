@@ -6,10 +6,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAZY_BUILTINS } from '../../lib/sync-function';
 import { drainQueue } from '../../local/aws/drain-queue';
-import { type LocalDynamo, startLocalDynamo } from '../../local/aws/dynamo-server';
 import { localAwsEnvironment } from '../../local/aws/environment';
-import { type LocalSqs, startLocalSqs } from '../../local/aws/sqs-server';
 import { bundledFunction, WEBHOOK_FUNCTION } from '../../local/cdk-out';
+import { localFunctionEnvironments } from '../../local/sam/env-file';
+import { type LocalAws, startLocalAws } from '../../local/sam/local-aws';
+import { readTestWebhookSecret } from '../../local/test-webhook-secret';
 import { synthApp } from '../support/synth';
 
 /**
@@ -21,48 +22,49 @@ type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIG
 const root = path.resolve(import.meta.dirname, '../..');
 // Inside the project, so that a bundle would resolve anything left external from node_modules.
 const outdir = mkdtempSync(path.join(root, '.cdk.out-test-'));
+// The deployable template's bundles, to show that they take no local secret override.
+const deployableOutdir = mkdtempSync(path.join(root, '.cdk.out-test-'));
 const readEvent = (name: string) =>
   JSON.parse(readFileSync(path.join(root, 'events', name), 'utf8')) as APIGatewayProxyEventV2;
 const context = { functionName: 'webhook', awsRequestId: 'req', getRemainingTimeInMillis: () => 10_000 } as Context;
 
-let sqs: LocalSqs;
-let dynamo: LocalDynamo;
-let queueUrl: string;
+let local: LocalAws;
 let handler: Handler;
+const queued = () => drainQueue(local.sqs.client, local.served.queueUrl);
 
 beforeAll(async () => {
-  const { app } = synthApp({ bundle: true, outdir });
+  // What `npm run synth:local-invoke` builds: the bundles `sam local` and `npm run invoke:webhook` run.
+  const { app } = synthApp({ bundle: true, outdir, context: { localInvoke: 'true' } });
   app.synth();
   const { entry } = bundledFunction(outdir, 'KomboSyncStack', WEBHOOK_FUNCTION);
   expect(existsSync(entry)).toBe(true);
 
-  sqs = await startLocalSqs();
-  ({ queueUrl } = await sqs.createSyncJobsQueue('bundled'));
-  dynamo = await startLocalDynamo();
-  await dynamo.createTable('state');
-  // The environment `sam local invoke --env-vars events/env.json` would give, pointed at fauxqs.
-  const env = JSON.parse(readFileSync(path.join(root, 'events/env.json'), 'utf8')) as {
-    Parameters: Record<string, string>;
-  };
-  Object.assign(process.env, env.Parameters, localAwsEnvironment({ sqs: sqs.endpoint, dynamodb: dynamo.endpoint }), {
-    SYNC_JOBS_QUEUE_URL: queueUrl,
-    STATE_TABLE: 'state',
+  // What `npm run local:aws` serves, and the variables `sam local invoke --env-vars .local/env.json` would give.
+  local = await startLocalAws({ host: '127.0.0.1', ports: { sqs: 0, dynamodb: 0, kombo: 0 } });
+  const { served } = local;
+  const { webhook } = localFunctionEnvironments({
+    served,
+    webhookSecret: readTestWebhookSecret(),
+    reachAs: '127.0.0.1',
+  });
+  Object.assign(process.env, localAwsEnvironment({ sqs: served.sqsEndpoint, dynamodb: served.dynamodbEndpoint }), {
+    ...webhook,
     SYNC_RESOURCES: 'all',
   });
   ({ handler } = (await import(pathToFileURL(entry).href)) as { handler: Handler });
 }, 120_000);
 
 afterAll(async () => {
-  await sqs?.close();
-  await dynamo?.close();
+  await local?.close();
   rmSync(outdir, { recursive: true, force: true });
+  rmSync(deployableOutdir, { recursive: true, force: true });
 });
 
 describe('bundled webhook function from the cloud assembly', () => {
   it('enqueues one FIFO job per affected configured resource for the signed sample event', async () => {
     const response = await handler(readEvent('webhook-data-changed.json'), context);
     expect(response.statusCode).toBe(200);
-    const messages = await drainQueue(sqs.client, queueUrl);
+    const messages = await queued();
     // hris_employees → employees, performance reviews; hris_absences → absences.
     expect(messages.map((m) => m.Attributes?.MessageGroupId).sort()).toEqual([
       'personio:sample123#hris/absences',
@@ -74,15 +76,25 @@ describe('bundled webhook function from the cloud assembly', () => {
   it('answers 401 and enqueues nothing for the bad-signature sample', async () => {
     const response = await handler(readEvent('webhook-bad-signature.json'), context);
     expect(response.statusCode).toBe(401);
-    expect(await drainQueue(sqs.client, queueUrl)).toEqual([]);
+    expect(await queued()).toEqual([]);
   });
+});
 
-  it('ships the sample secret next to the events, matching the signed sample', () => {
-    const secret = readFileSync(path.join(root, 'events/test-webhook-secret.txt'), 'utf8').trim();
-    const env = JSON.parse(readFileSync(path.join(root, 'events/env.json'), 'utf8')) as {
-      Parameters: Record<string, string>;
-    };
-    expect(env.Parameters.KOMBO_WEBHOOK_SECRET).toBe(secret);
+describe("the deployable template's webhook bundle", () => {
+  it('ignores a planted webhook secret even with SECRET_ARN cleared: it does not start', {
+    timeout: 120_000,
+  }, async () => {
+    synthApp({ bundle: true, outdir: deployableOutdir }).app.synth();
+    const { entry } = bundledFunction(deployableOutdir, 'KomboSyncStack', WEBHOOK_FUNCTION);
+    // The configuration someone who may edit the function could give it: SECRET_ARN empty, a secret they know.
+    expect(process.env.SECRET_ARN).toBe('');
+    expect(process.env.KOMBO_WEBHOOK_SECRET).toBe(readTestWebhookSecret());
+    // It fails at cold start, naming what was ignored: Lambda answers 500, and Kombo retries later.
+    await expect(import(pathToFileURL(entry).href)).rejects.toThrow(
+      'set SECRET_ARN (KOMBO_WEBHOOK_SECRET is for local runs, and this bundle or runtime ignores it)',
+    );
+    // The local-invoke bundle, in the same environment, takes it (its jobs repeat the first test's: FIFO drops them).
+    expect((await handler(readEvent('webhook-data-changed.json'), context)).statusCode).toBe(200);
   });
 });
 
