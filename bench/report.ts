@@ -52,6 +52,8 @@ export function throughputRows(result: ThroughputResult): Row[] {
     'fetch-only s': cell.fetchOnly?.medianSeconds,
     'ours 1st page ms': cell.ours.timeline.toFirstPageMs,
     'ours page gap ms': cell.ours.timeline.pageIntervalMs,
+    'Kombo answer ms': cell.ours.timeline.komboAnswerMs,
+    'ours link ms': cell.ours.timeline.clientLinkMs,
     'ours tail ms': cell.ours.timeline.afterLastPageMs,
     'ours dynamo reqs': oursRequests(cell),
   }));

@@ -15,6 +15,10 @@ export interface Timeline {
   readonly toFirstPageMs: number;
   /** Median time between consecutive page requests: one link of the cursor chain. */
   readonly pageIntervalMs: number;
+  /** Median time the fake Kombo took to answer a page (L plus building and sending it), at the fake. */
+  readonly komboAnswerMs: number;
+  /** Median time from the fake's answer to our next page request, at the fake: our client's share of a link. */
+  readonly clientLinkMs: number;
   /** From the last page request to the empty queue (its writes, the checkpoint, the cursor). */
   readonly afterLastPageMs: number;
 }
@@ -73,13 +77,20 @@ function measured(records: number, seconds: readonly number[], boundSeconds: num
 function timeline(pipeline: Pipeline, integrationId: string, startedAt: number, endedAt: number): Timeline {
   const pages = pipeline.kombo.requests
     .filter((request) => request.integrationId === integrationId && request.resource === RESOURCE)
-    .map((request) => request.at)
-    .sort((a, b) => a - b);
-  const first = pages[0] ?? endedAt;
-  const last = pages.at(-1) ?? endedAt;
+    .sort((a, b) => a.at - b.at);
+  const first = pages[0]?.at ?? endedAt;
+  const last = pages.at(-1)?.at ?? endedAt;
+  const answered = pages.flatMap((page) =>
+    page.answeredAt === null ? [] : [{ at: page.at, answeredAt: page.answeredAt }],
+  );
   return {
     toFirstPageMs: first - startedAt,
-    pageIntervalMs: round(median(pages.slice(1).map((at, index) => at - (pages[index] as number))), 1),
+    pageIntervalMs: round(median(pages.slice(1).map((page, index) => page.at - (pages[index]?.at ?? page.at))), 1),
+    komboAnswerMs: round(median(answered.map((page) => page.answeredAt - page.at)), 1),
+    clientLinkMs: round(
+      median(answered.slice(0, -1).map((page, index) => (pages[index + 1]?.at ?? 0) - page.answeredAt)),
+      1,
+    ),
     afterLastPageMs: endedAt - last,
   };
 }

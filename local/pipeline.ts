@@ -63,6 +63,8 @@ export async function startPipeline(
     dynamoPath?: string;
     /** Put the AWS-rules layer in front of dynalite (default; see local/aws/aws-rules-proxy.ts). */
     awsRules?: boolean;
+    /** Benchmarks: dynalite in a child process, off this one's event loop (see LocalDynamoOptions). */
+    dynamoSeparateProcess?: boolean;
     /** Attempts per DynamoDB request (the functions' default is 8); fewer make throttles reach the walk sooner. */
     dynamoMaxAttempts?: number;
   } = {},
@@ -70,7 +72,11 @@ export async function startPipeline(
   const [kombo, sqs, dynamo] = await Promise.all([
     startFakeKombo(options.kombo),
     startLocalSqs(),
-    startLocalDynamo({ path: options.dynamoPath, awsRules: options.awsRules }),
+    startLocalDynamo({
+      path: options.dynamoPath,
+      awsRules: options.awsRules,
+      separateProcess: options.dynamoSeparateProcess,
+    }),
   ]);
   const { queueUrl, deadLetterQueueUrl } = await sqs.createSyncJobsQueue(SYNC_JOBS_QUEUE);
   const fullSyncFailureQueueUrl = await sqs.createQueue('full-sync-failures');

@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
@@ -8,7 +10,9 @@ import { type AwsRulesControl, type AwsRulesProxy, startAwsRulesProxy } from './
 import { httpOrigin } from './http-origin';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './sqs-server';
 
-/** A real DynamoDB-protocol server (dynalite) in this process, with the stack's tables; on loopback by default. */
+const CHILD_ENTRY = fileURLToPath(new URL('./dynalite-process.mjs', import.meta.url));
+
+/** A real DynamoDB-protocol server (dynalite, in this process or in a child), with the stack's tables; on loopback by default. */
 export interface LocalDynamo {
   readonly endpoint: string;
   readonly client: DynamoDBClient;
@@ -35,6 +39,53 @@ export interface LocalDynamoOptions {
   awsRules?: boolean;
   /** Benchmarks: delay before the AWS-rules layer handles each request (see `rules.setLatency`). */
   latencyMs?: number;
+  /**
+   * Benchmarks: run dynalite in a child process, so its CPU time does not delay the client measured in
+   * this one (DynamoDB is another machine). The AWS-rules proxy stays here. @default false
+   */
+  separateProcess?: boolean;
+}
+
+/** Where dynalite listens, and how to stop it. */
+interface Dynalite {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+async function inProcessDynalite(options: LocalDynamoOptions, port: number, host: string): Promise<Dynalite> {
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.path ? { path: options.path } : {}),
+  });
+  const endpoint = await listen(server, port, host);
+  return {
+    endpoint,
+    close: async () => {
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function childProcessDynalite(options: LocalDynamoOptions): Promise<Dynalite> {
+  const child = spawn(process.execPath, [CHILD_ENTRY, ...(options.path ? [options.path] : [])], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`dynalite's process exited (${code}) before it listened`)));
+    child.stdout.once('data', (chunk: Buffer) => resolve((JSON.parse(chunk.toString()) as { port: number }).port));
+  });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: async () => {
+      child.stdin.end();
+      await exited;
+    },
+  };
 }
 
 async function listen(server: Server, port: number, host: string): Promise<string> {
@@ -46,15 +97,12 @@ async function listen(server: Server, port: number, host: string): Promise<strin
 }
 
 export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promise<LocalDynamo> {
-  const server = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(options.path ? { path: options.path } : {}),
-  });
   const awsRules = options.awsRules ?? true;
   const host = options.host ?? '127.0.0.1';
-  const dynaliteEndpoint = await listen(server, awsRules ? 0 : (options.port ?? 0), awsRules ? '127.0.0.1' : host);
+  const backend = options.separateProcess
+    ? await childProcessDynalite(options)
+    : await inProcessDynalite(options, awsRules ? 0 : (options.port ?? 0), awsRules ? '127.0.0.1' : host);
+  const dynaliteEndpoint = backend.endpoint;
   let proxy: AwsRulesProxy | undefined;
   try {
     proxy = awsRules
@@ -67,7 +115,7 @@ export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promis
         })
       : undefined;
   } catch (error) {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await backend.close();
     throw error;
   }
   const endpoint = proxy?.endpoint ?? dynaliteEndpoint;
@@ -97,8 +145,7 @@ export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promis
     async close() {
       client.destroy();
       await proxy?.close();
-      server.closeAllConnections?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await backend.close();
     },
   };
 }

@@ -59,6 +59,7 @@ export async function handleApiRequest(
     integrationId,
     status: 0,
     at: deps.clock().getTime(),
+    answeredAt: null,
     fault: null,
   };
   deps.requests.push(logEntry);
@@ -68,6 +69,7 @@ export async function handleApiRequest(
   let headers = rateLimitHeaders(limit);
   const answer = (status: number, body: string): void => {
     logEntry.status = status;
+    logEntry.answeredAt = deps.clock().getTime();
     sendJsonText(response, status, body, headers);
   };
   const fail = (error: ApiError): void => answer(error.status, errorBody(error));

@@ -68,6 +68,8 @@ export interface RecordedRequest {
   status: number;
   /** The fake's clock, in epoch milliseconds, when the request arrived. */
   readonly at: number;
+  /** The fake's clock when the answer was sent (after any latency fault); null while none was. */
+  answeredAt: number | null;
   /** Kind of the fault that shaped the answer, if any. */
   fault: Fault['kind'] | null;
 }

@@ -375,7 +375,7 @@ describe('faults', () => {
     fake.injectFault({ kind: 'timeout', match: { times: Infinity } });
     const gaveUp = getList(fake, 'ats/jobs', { integrationId, signal: AbortSignal.timeout(200) });
     await expect(gaveUp).rejects.toThrow();
-    expect(fake.requests.at(-1)).toMatchObject({ status: 0, fault: 'timeout' });
+    expect(fake.requests.at(-1)).toMatchObject({ status: 0, answeredAt: null, fault: 'timeout' });
 
     const other = await startFakeKombo();
     other.addIntegration({ id: ATS, category: 'ATS' });
@@ -413,6 +413,7 @@ describe('request log', () => {
         integrationId: ATS,
         status: 200,
         at: clock.now().getTime(),
+        answeredAt: clock.now().getTime(),
         fault: null,
       },
       expect.objectContaining({ path: '/v1/ats/nope', resource: null, status: 404 }),
