@@ -55,14 +55,78 @@ export const BUNDLE_KIND_EXPRESSION = 'process.env.KOMBO_SYNC_BUNDLE';
 export const SERVICE_NAME = 'kombo-sync';
 export const METRICS_NAMESPACE = 'KomboSync';
 
-/** Metrics an alarm watches: emitted by the functions under these names. */
-export const ALARMED_METRIC = {
-  sweepBraked: 'SweepBraked',
-  jobsFailed: 'JobsFailed',
-  recordsRejected: 'RecordsRejected',
-  walkAbandoned: 'WalkAbandoned',
-  webhookUnauthorized: 'WebhookUnauthorized',
-  integrationMissing: 'IntegrationMissing',
-} as const;
+/**
+ * Every metric the functions emit (namespace METRICS_NAMESPACE, dimension `service`), with its unit and
+ * what it counts: the one list the functions (Telemetry takes only these names), the alarms and the
+ * dashboard share, so neither can watch a metric nobody emits (test/unit/metric-catalogue.test.ts).
+ */
+export const METRICS = {
+  // Webhook function
+  WebhookAccepted: { unit: 'Count', about: 'webhooks answered 200 after everything they ask for was done' },
+  WebhookRejected: { unit: 'Count', about: 'webhooks refused as malformed (4xx) or not stored (5xx)' },
+  WebhookIgnored: { unit: 'Count', about: 'webhooks of an event type or state kombo-sync does not act on' },
+  WebhookUnauthorized: { unit: 'Count', about: 'webhooks with a missing or invalid signature (401)' },
+  WebhookSecretUnavailable: { unit: 'Count', about: 'webhooks answered 500: the webhook secret could not be read' },
+  SyncJobsEnqueued: { unit: 'Count', about: 'delta jobs a data-changed webhook enqueued' },
+  EnqueueFailed: { unit: 'Count', about: 'jobs SQS did not take; the webhook answered 5xx and Kombo retries' },
+  RegistryWriteFailed: { unit: 'Count', about: 'registry writes that failed; the webhook answered 5xx' },
+  UnknownChangedModel: { unit: 'Count', about: 'data-changed models kombo-sync does not know' },
+  LifecycleEventIgnored: { unit: 'Count', about: 'lifecycle webhooks with nothing to do (e.g. a deleted integration)' },
+  IntegrationsCreated: { unit: 'Count', about: 'integrations registered by integration-created' },
+  IntegrationsDeleted: { unit: 'Count', about: 'integrations marked deleted by integration-deleted' },
+  IntegrationStateChanges: { unit: 'Count', about: 'integration-state-changed webhooks applied' },
+  // Worker function
+  JobsFailed: { unit: 'Count', about: 'jobs that failed in an invocation (retried, then dead-lettered)' },
+  JobsDeadLettered: { unit: 'Count', about: 'messages moved to the dead-letter queue as invalid' },
+  JobCoalesced: { unit: 'Count', about: 'jobs skipped because a walk already covered them' },
+  JobDroppedIntegrationDeleted: { unit: 'Count', about: 'jobs of a deleted integration, dropped' },
+  JobSkippedIntegrationUnavailable: { unit: 'Count', about: 'jobs skipped: the integration is blocked upstream' },
+  JobSkippedResourceUnavailable: { unit: 'Count', about: 'jobs skipped: the resource is not available' },
+  JobSkippedSetupPending: { unit: 'Count', about: 'jobs skipped: the integration is still being set up' },
+  WalksCompleted: { unit: 'Count', about: 'walks through a resource that reached the last page' },
+  WalksContinued: { unit: 'Count', about: 'walks handed to a new invocation (time ran short, or throttling)' },
+  WalkRestarted: { unit: 'Count', about: 'walks restarted because Kombo rejected a checkpointed cursor' },
+  WalkAbandoned: { unit: 'Count', about: 'walks given up after failing the same way again and again' },
+  IntegrationBlocked: { unit: 'Count', about: 'integrations blocked after Kombo said they are unusable' },
+  PagesFetched: { unit: 'Count', about: 'Kombo pages fetched and written' },
+  PagesThrottled: { unit: 'Count', about: 'pages DynamoDB throttled past the client retries (written again later)' },
+  KomboRequests: { unit: 'Count', about: 'requests sent to Kombo (retries included)' },
+  KomboRateLimited: { unit: 'Count', about: 'Kombo answers 429 (rate limit)' },
+  KomboRetries: { unit: 'Count', about: 'Kombo requests retried (429, 5xx, timeouts)' },
+  RecordsWritten: { unit: 'Count', about: 'records written (new, newer, or same time with new content)' },
+  RecordsUnchanged: { unit: 'Count', about: 'records already stored as Kombo sent them: no write' },
+  RecordsStale: { unit: 'Count', about: 'records older than the stored copy: no write' },
+  RecordsTombstoned: { unit: 'Count', about: 'records deleted upstream, stored as tombstones' },
+  RecordsRejected: {
+    unit: 'Count',
+    about: 'records DynamoDB refused as sent: stored compressed, as metadata, or skipped',
+  },
+  RecordsOmittedTooLarge: { unit: 'Count', about: 'records too large even compressed: stored as metadata only' },
+  RecordsSwept: { unit: 'Count', about: 'records a full sync found gone upstream and tombstoned' },
+  SweepCandidatesRecovered: { unit: 'Count', about: 'sweep candidates Kombo still returned by id (kept)' },
+  SweepBraked: { unit: 'Count', about: 'sweeps stopped by the brake: too much would have been removed' },
+  RecordsPurged: { unit: 'Count', about: 'records deleted by a purge' },
+  PurgeSkipped: { unit: 'Count', about: 'purge jobs for an integration that is not deleted' },
+  IntegrationsPurged: { unit: 'Count', about: 'integrations whose purge finished' },
+  IntegrationsReconciled: { unit: 'Count', about: 'integrations compared with Kombo by the weekly reconcile' },
+  IntegrationMissing: { unit: 'Count', about: 'registered integrations Kombo does not know any more' },
+  IntegrationsPurgedMissing: { unit: 'Count', about: 'integrations purged after being missing upstream for days' },
+  IntegrationScopeChanged: { unit: 'Count', about: 'integrations whose available resources changed' },
+  SyncLagSeconds: {
+    unit: 'Seconds',
+    about: "after a walk completes: now minus its start, the resource's delta cursor",
+  },
+  // Full-sync function
+  FullSyncJobsPlanned: { unit: 'Count', about: 'full walks planned (on demand, or by a reconcile)' },
+  ReconcileJobsPlanned: { unit: 'Count', about: 'reconcile jobs the weekly schedule planned' },
+  IntegrationsRegisteredInBulk: { unit: 'Count', about: 'integrations a bulk registration registered' },
+  IntegrationRegistrationsFailed: { unit: 'Count', about: 'integrations a bulk registration could not register' },
+} as const satisfies Record<string, { readonly unit: 'Count' | 'Seconds'; readonly about: string }>;
+
+export type MetricName = keyof typeof METRICS;
+/** The metrics of one unit: what `Telemetry.count` and `Telemetry.seconds` take. */
+export type MetricOfUnit<Unit extends 'Count' | 'Seconds'> = {
+  [Name in MetricName]: (typeof METRICS)[Name]['unit'] extends Unit ? Name : never;
+}[MetricName];
 
 export const KOMBO_API_URLS = { eu: 'https://api.kombo.dev/v1', us: 'https://api.us.kombo.dev/v1' } as const;

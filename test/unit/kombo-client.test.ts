@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KomboClient, type KomboClientOptions } from '../../lambdas/core/kombo/client';
+import { KomboClient, type KomboClientOptions, telemetryHooks } from '../../lambdas/core/kombo/client';
 import {
   KomboCursorRejectedError,
   KomboIntegrationUnavailableError,
@@ -10,6 +10,7 @@ import {
   KomboUnavailableError,
 } from '../../lambdas/core/kombo/errors';
 import type { Deadline } from '../../lambdas/core/ports';
+import { RecordingTelemetry } from '../support/recording-telemetry';
 
 type Reply = { status?: number; body: unknown; headers?: Record<string, string> } | 'network-error' | 'hang';
 
@@ -143,6 +144,23 @@ describe('KomboClient retries', () => {
     expect(pages).toHaveLength(1);
     expect(requests).toHaveLength(2);
     expect(sleeps).toEqual([7_000 + 125]);
+  });
+
+  it('counts every request and every 429 through the Telemetry port', async () => {
+    const telemetry = new RecordingTelemetry();
+    const { kombo } = client(
+      [
+        error(429, 'PLATFORM.RATE_LIMIT_EXCEEDED', { 'ratelimit-reset': '1' }),
+        error(503, null),
+        page(['a'], 'next'),
+        page(['b'], null),
+      ],
+      telemetryHooks(telemetry),
+    );
+    await collect(kombo);
+    expect(telemetry.counted('KomboRequests')).toBe(4);
+    expect(telemetry.counted('KomboRateLimited')).toBe(1);
+    expect(telemetry.counted('KomboRetries')).toBe(2);
   });
 
   it('falls back to Retry-After, then to one second', async () => {

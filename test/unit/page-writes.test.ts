@@ -138,6 +138,7 @@ describe('read before write', () => {
   it('a backfill reads once per 100 records and writes the new ones in batches, no conditional write', async () => {
     const h = engineHarness(scriptedKombo(() => ({ records, next: null })).source);
     expect(await h.run(deltaJob())).toMatchObject({ outcome: 'completed' });
+
     expect(h.records.items(partition)).toHaveLength(250);
     expect(h.records.requests).toEqual({ batchReads: 3, batchWrites: 10, writes: 0 });
   });
@@ -153,6 +154,19 @@ describe('read before write', () => {
       unchanged: 250,
       written: 0,
     });
+  });
+
+  it('reports the sync lag of a completed walk: how long ago it started, which became the delta cursor', async () => {
+    const clock = { advance: (_ms: number) => {} };
+    const h = engineHarness(
+      scriptedKombo(() => {
+        clock.advance(90_000);
+        return { records, next: null };
+      }).source,
+    );
+    clock.advance = h.clock.advance;
+    await h.run(deltaJob());
+    expect(h.telemetry.values.get('SyncLagSeconds')).toEqual([90]);
   });
 
   it('a delta re-reading unchanged pages saves its place and checks for a purge only when it stops', async () => {

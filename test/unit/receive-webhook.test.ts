@@ -68,7 +68,7 @@ function setup(options: { resources?: ReadonlySet<string>; secrets?: string[] } 
 
 describe('receiveWebhook', () => {
   it('enqueues one delta job per affected configured resource, grouped by integration and resource', async () => {
-    const { send, signed, queue } = setup();
+    const { send, signed, queue, telemetry } = setup();
     const body = dataChangedBody({
       eventId: 'evt_42',
       integrationId: 'greenhouse:abc',
@@ -77,6 +77,7 @@ describe('receiveWebhook', () => {
     });
     const response = await send(signed(body));
     expect(response.statusCode).toBe(200);
+    expect(telemetry.counted('WebhookAccepted')).toBe(1);
     expect(queue.sent.map((q) => jobResource(q.job))).toEqual([
       'ats/applications',
       'ats/candidates',
@@ -166,6 +167,8 @@ describe('receiveWebhook', () => {
     expect(response.body).toMatchObject({ status: 'ignored' });
     expect(queue.sent).toEqual([]);
     expect(telemetry.counted('WebhookIgnored')).toBe(1);
+    expect(telemetry.counted('WebhookAccepted')).toBe(0);
+    expect(telemetry.lines.map((line) => line.fields.correlation_id)).toEqual(['evt_9']);
     expect(telemetry.lines.some((l) => l.fields.eventType === 'sync-finished' && l.fields.eventId === 'evt_9')).toBe(
       true,
     );

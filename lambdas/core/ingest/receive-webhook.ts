@@ -68,10 +68,16 @@ export async function receiveWebhook(request: WebhookRequest, deps: WebhookDepen
   }
 
   const event = envelope.data;
-  if (Object.hasOwn(HANDLERS, event.type)) return HANDLERS[event.type as keyof typeof HANDLERS](event, deps);
+  // From here on every log line carries the event's id as its correlation id, as do the jobs' lines.
+  const scoped = telemetry.with({ correlation_id: event.id });
+  if (Object.hasOwn(HANDLERS, event.type)) {
+    const response = await HANDLERS[event.type as keyof typeof HANDLERS](event, { ...deps, telemetry: scoped });
+    if (response.statusCode === 200 && response.body.status === 'accepted') scoped.count('WebhookAccepted');
+    return response;
+  }
 
   // Answering anything but 200 would only make Kombo retry an event we do not act on.
-  telemetry.info('webhook ignored: event type not handled', { eventId: event.id, eventType: event.type });
-  telemetry.count('WebhookIgnored');
+  scoped.info('webhook ignored: event type not handled', { eventId: event.id, eventType: event.type });
+  scoped.count('WebhookIgnored');
   return reply(200, { status: 'ignored', reason: `event type ${event.type} is not handled` });
 }

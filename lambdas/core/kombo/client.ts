@@ -32,6 +32,8 @@ export interface KomboClientOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
   readonly onRetry?: (notice: RetryNotice) => void;
+  /** After every request Kombo answered or that failed: whether it was answered 429 (rate limited). */
+  readonly onRequest?: (request: { readonly rateLimited: boolean }) => void;
 }
 
 /** Past any real tenant (250 × 40,000 = 10 million records): a walk this long is a loop. */
@@ -134,6 +136,9 @@ export class KomboClient {
       const timeoutMs = Math.min(this.requestTimeoutMs, deadline.remainingMs() - this.reserveMs);
       if (timeoutMs <= 0) throw new KomboUnavailableError(`${label}: no time left for a request`);
       const outcome = await this.attempt(url, headers, timeoutMs, request);
+      this.options.onRequest?.({
+        rateLimited: 'rateLimitedForMs' in outcome && outcome.rateLimitedForMs !== undefined,
+      });
       if ('value' in outcome) return outcome.value;
 
       let waitMs: number;
@@ -288,7 +293,21 @@ function rateLimitWaitMs(headers: Headers): number {
   return 1_000;
 }
 
-/** The client as the functions use it: retries are logged and counted through the Telemetry port. */
+/** How the functions report on their Kombo requests: requests, 429s and retries counted, retries logged. */
+export function telemetryHooks(telemetry: Telemetry): Pick<KomboClientOptions, 'onRetry' | 'onRequest'> {
+  return {
+    onRetry: (notice) => {
+      telemetry.warn('retrying a Kombo request', { ...notice });
+      telemetry.count('KomboRetries');
+    },
+    onRequest: ({ rateLimited }) => {
+      telemetry.count('KomboRequests');
+      if (rateLimited) telemetry.count('KomboRateLimited');
+    },
+  };
+}
+
+/** The client as the functions use it, reporting through the Telemetry port (see telemetryHooks). */
 export function komboClientFor(options: {
   baseUrl: string;
   apiKey: () => Promise<string>;
@@ -299,9 +318,6 @@ export function komboClientFor(options: {
     baseUrl: options.baseUrl,
     apiKey: options.apiKey,
     requestTimeoutMs: options.requestTimeoutMs,
-    onRetry: (notice) => {
-      options.telemetry.warn('retrying a Kombo request', { ...notice });
-      options.telemetry.count('KomboRetries');
-    },
+    ...telemetryHooks(options.telemetry),
   });
 }

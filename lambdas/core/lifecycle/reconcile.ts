@@ -1,4 +1,3 @@
-import { ALARMED_METRIC } from '../../contracts';
 import { KomboIntegrationUnavailableError } from '../kombo/errors';
 import {
   ACTIVE_STATE,
@@ -124,7 +123,7 @@ async function onMissing(
         purgeAfterDays: ctx.settings.missingPurgeMs / 86_400_000,
       },
     );
-    ctx.telemetry.count(ALARMED_METRIC.integrationMissing);
+    ctx.telemetry.count('IntegrationMissing');
     return { outcome: 'completed', walks: 0, pages: 0 };
   }
   await ctx.registry.markDeleted({

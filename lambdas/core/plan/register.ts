@@ -56,6 +56,7 @@ export async function registerIntegrations(
   for (const { result } of results) counts[result] = (counts[result] ?? 0) + 1;
   deps.telemetry.info('bulk registration done', { runId, ...counts });
   deps.telemetry.count('IntegrationsRegisteredInBulk', counts.registered ?? 0);
+  deps.telemetry.count('IntegrationRegistrationsFailed', counts.failed ?? 0);
   return { runId, results };
 }
 

@@ -1,6 +1,9 @@
+import type { MetricOfUnit } from '../../contracts';
+
 /**
- * What the domain modules need to report: structured log lines and counted metrics. The Lambda
- * handlers supply a Powertools-backed implementation; tests supply a recording one.
+ * What the domain modules need to report: structured log lines and metrics (only those of the
+ * METRICS catalogue). The Lambda handlers supply a Powertools-backed implementation; tests supply a
+ * recording one.
  */
 export type LogFields = Record<string, unknown>;
 
@@ -9,5 +12,12 @@ export interface Telemetry {
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
   /** Adds `value` (default 1) to the count metric `name`. */
-  count(name: string, value?: number): void;
+  count(name: MetricOfUnit<'Count'>, value?: number): void;
+  /** Records one value, in seconds, of the metric `name` (CloudWatch keeps every value: max, percentiles). */
+  seconds(name: MetricOfUnit<'Seconds'>, value: number): void;
+  /**
+   * The same telemetry, whose log lines also carry `fields` (e.g. the correlation id of one job):
+   * for work that runs beside other work in one invocation, where a logger-wide key would mix them.
+   */
+  with(fields: LogFields): Telemetry;
 }

@@ -1,6 +1,7 @@
 import { reconcileIntegration } from '../lifecycle/reconcile';
 import type { Deadline, IntegrationBlock } from '../ports';
 import { continueLater, type EngineContext, type EngineDependencies, engineContext } from './engine-context';
+import type { SyncJob } from './job';
 import type { JobResult, RunnableJob } from './outcomes';
 import { purgeIntegration } from './purge';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './settings';
@@ -16,7 +17,20 @@ export function createJobRunner(
   settings: EngineSettings = DEFAULT_ENGINE_SETTINGS,
 ): JobRunner {
   const ctx = engineContext(deps, settings);
-  return { run: (runnable, deadline) => runJob(ctx, runnable, deadline) };
+  return { run: (runnable, deadline) => runJob(jobScoped(ctx, runnable.job), runnable, deadline) };
+}
+
+/**
+ * Every log line of a job's work carries the webhook event that caused it as its correlation id
+ * (continuations keep the cause) and the run it belongs to: one job's lines are found together,
+ * across invocations, even where jobs of other groups ran beside it.
+ */
+function jobScoped(ctx: EngineContext, job: SyncJob): EngineContext {
+  const fields = {
+    ...(job.kind === 'delta' && job.cause ? { correlation_id: job.cause.eventId } : {}),
+    ...('runId' in job && job.runId ? { runId: job.runId } : {}),
+  };
+  return Object.keys(fields).length === 0 ? ctx : { ...ctx, telemetry: ctx.telemetry.with(fields) };
 }
 
 async function runJob(ctx: EngineContext, runnable: RunnableJob, deadline: Deadline): Promise<JobResult> {

@@ -174,6 +174,8 @@ function reportCompleted(ctx: EngineContext, walk: Walk, durationMs: number, con
     ctx.telemetry.info('walk completed', summary);
   }
   ctx.telemetry.count('WalksCompleted');
+  // The walk's start became the resource's delta cursor (or a newer walk's did): how old the mirror may be.
+  ctx.telemetry.seconds('SyncLagSeconds', Math.max(0, (ctx.now().getTime() - Date.parse(walk.startedAt)) / 1000));
 }
 
 /** Turns the failure that stopped a walk into what happens to the job (see `failure-policy.ts`). */

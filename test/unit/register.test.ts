@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { type RegisterDependencies, registerIntegrations } from '../../lambdas/core/plan/register';
+import type { IntegrationDetails } from '../../lambdas/core/ports';
+import type { QueuedJob } from '../../lambdas/core/sync/job';
+import { RecordingTelemetry } from '../support/recording-telemetry';
+
+const details = (id: string): IntegrationDetails => ({
+  id,
+  tool: 'personio',
+  category: 'HRIS',
+  status: 'ACTIVE',
+  setupStatus: 'COMPLETED',
+  originId: null,
+  unavailableModels: [],
+  dataExpiredAt: null,
+});
+
+describe('bulk registration', () => {
+  it('answers per id and counts what it registered and what it could not', async () => {
+    const telemetry = new RecordingTelemetry();
+    const sent: QueuedJob[] = [];
+    const deps: RegisterDependencies = {
+      upstream: {
+        getIntegration: async (id) => {
+          if (id === 'personio:flaky') throw new Error('Kombo answered 503');
+          return details(id);
+        },
+      },
+      registry: {
+        get: async () => undefined,
+        register: async () => ({ outcome: 'registered' }),
+        setState: async () => 'applied',
+      },
+      queue: { send: async (jobs) => void sent.push(...jobs) },
+      telemetry,
+      now: () => new Date('2026-11-29T12:00:00.000Z'),
+    };
+    const { results } = await registerIntegrations(
+      ['personio:a', 'personio:flaky'],
+      'run-1',
+      { remainingMs: () => 60_000 },
+      deps,
+    );
+    expect(results).toEqual([
+      { id: 'personio:a', result: 'registered' },
+      { id: 'personio:flaky', result: 'failed', reason: 'Kombo answered 503' },
+    ]);
+    expect(sent).toHaveLength(1);
+    expect(telemetry.counted('IntegrationsRegisteredInBulk')).toBe(1);
+    expect(telemetry.counted('IntegrationRegistrationsFailed')).toBe(1);
+  });
+});
