@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ENV } from '../lambdas/contracts';
 import { parseKomboApiUrl, parseSyncResources } from '../lambdas/core/config';
+import { ALARM_IDS, type AlarmId } from './alarm-catalogue';
 import type { KomboSyncStackProps } from './kombo-sync-stack';
 
 /**
@@ -58,6 +59,24 @@ const contextSchema = z.object({
   cursorOverlapMinutes: numberFromContext.pipe(z.number().positive('must be more than 0')).optional(),
   tombstoneTtlDays: numberFromContext.pipe(z.number().int().min(1)).optional(),
   alarmEmail: z.email('must be an e-mail address').optional(),
+  // `-c alarmThresholds='{"JobsFailed":20}'` (JSON from the CLI) or an object in cdk.json.
+  alarmThresholds: z
+    .unknown()
+    .transform((value, ctx) => (typeof value === 'string' ? parseJsonObject(value, ctx) : value))
+    .pipe(
+      z
+        .record(z.string(), numberFromContext.pipe(z.number().positive('must be a number above 0')))
+        .superRefine((thresholds, ctx) => {
+          for (const key of Object.keys(thresholds).filter((key) => !(ALARM_IDS as string[]).includes(key)))
+            ctx.addIssue({
+              code: 'custom',
+              path: [key],
+              message: `must name an alarm of lib/alarm-catalogue.ts (${ALARM_IDS.join(', ')})`,
+            });
+        })
+        .transform((thresholds) => thresholds as Partial<Record<AlarmId, number>>),
+    )
+    .optional(),
   sweepBrakePercent: numberFromContext.pipe(z.number().min(1).max(100)).optional(),
   sweepBrakeMinRecords: numberFromContext.pipe(z.number().int().min(0)).optional(),
   fullSyncCron: z
@@ -86,6 +105,18 @@ export interface AppSettings {
 }
 
 /** Keys the CDK CLI and framework set themselves: feature flags (`@aws-cdk/...`), `aws:cdk:...`, lookups. */
+/** A JSON object given as text; anything else becomes an issue the schema reports. */
+function parseJsonObject(text: string, ctx: z.RefinementCtx): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // Reported below, like a parsed value that is not an object.
+  }
+  ctx.addIssue({ code: 'custom', message: 'must be a JSON object, e.g. {"JobsFailed":20}' });
+  return z.NEVER;
+}
+
 const isFrameworkKey = (key: string) => key.includes(':') || key.startsWith('@') || key === 'cli-telemetry';
 
 /** Reads the app's whole context (`app.node.getAllContext()`); a key we do not know is a typo, not ignored. */
@@ -137,6 +168,7 @@ export function settingsFromContext(all: Record<string, unknown>): AppSettings {
       fullSyncCron: context.fullSyncCron,
       fullSyncTimeZone: context.fullSyncTimeZone,
       alarmEmail: context.alarmEmail,
+      alarmThresholds: context.alarmThresholds,
     },
   };
 }

@@ -2,9 +2,11 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Construct } from 'constructs';
 import type { SyncFunctionName } from '../lambdas/contracts';
+import type { AlarmId } from './alarm-catalogue';
 import { declareLocalOnlyVariables, LOCAL_INVOKE_CONTEXT_KEY } from './local-invoke';
 import { MirrorTables } from './mirror-tables';
 import { SyncAlarms } from './sync-alarms';
+import { SyncDashboard } from './sync-dashboard';
 import type { SyncFunction } from './sync-function';
 import { SyncJobQueue } from './sync-job-queue';
 import { SyncSecret } from './sync-secret';
@@ -37,6 +39,8 @@ export interface KomboSyncStackProps extends StackProps {
   readonly fullSyncTimeZone?: string;
   /** E-mail address subscribed to the alarm topic. @default none (the topic exists) */
   readonly alarmEmail?: string;
+  /** Alarm thresholds that replace the catalogue's (lib/alarm-catalogue.ts). @default the catalogue's */
+  readonly alarmThresholds?: Partial<Record<AlarmId, number>>;
   /** A template for `sam local` only: the functions declare their local-only variables. @default false */
   readonly localInvoke?: boolean;
 }
@@ -93,13 +97,26 @@ export class KomboSyncStack extends Stack {
     this.functions = { webhook: ingress.handler, worker: worker.handler, fullSync: fullSync.handler };
     if (props.localInvoke) declareLocalOnlyVariables(this.functions);
 
+    const deadLetterQueues = {
+      SyncJobs: jobs.deadLetterQueue,
+      FullSyncSchedule: fullSync.deadLetterQueue,
+      FullSyncFailures: fullSync.failureQueue,
+    };
     const alarms = new SyncAlarms(this, 'Alarms', {
-      deadLetterQueues: {
-        SyncJobs: jobs.deadLetterQueue,
-        FullSyncSchedule: fullSync.deadLetterQueue,
-        FullSyncFailures: fullSync.failureQueue,
-      },
+      deadLetterQueues,
+      jobQueue: jobs.queue,
+      functions: this.functions,
+      api: ingress.api,
+      thresholds: props.alarmThresholds,
       email: props.alarmEmail,
+    });
+
+    const dashboard = new SyncDashboard(this, 'Dashboard', {
+      jobQueue: jobs.queue,
+      deadLetterQueues,
+      functions: this.functions,
+      api: ingress.api,
+      alarms: Object.values(alarms.alarms),
     });
 
     new CfnOutput(this, 'WebhookUrl', {
@@ -120,9 +137,14 @@ export class KomboSyncStack extends Stack {
       value: fullSync.handler.functionName,
     });
     new CfnOutput(this, 'SyncJobsDeadLetterQueueUrl', { value: jobs.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', { value: fullSync.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'FullSyncFailureQueueUrl', {
       description: 'Full-sync invocations (scheduled or on demand) that failed after retries, with their event',
       value: fullSync.failureQueue.queueUrl,
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'The whole pipeline on one CloudWatch dashboard',
+      value: dashboard.url,
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'Subscribe to be told about dead letters, braked sweeps and failing jobs',

@@ -1,139 +1,76 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Alarm, type AlarmProps, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ALARMED_METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/contracts';
+import type { SyncFunctionName } from '../lambdas/contracts';
+import { ALARM_IDS, ALARMS, type AlarmId, type AlarmSource, type DeadLetterQueueName } from './alarm-catalogue';
+import { createAlarmTopic } from './alarm-topic';
+import { komboSyncMetric } from './metric';
 
 export interface SyncAlarmsProps {
   /** Dead-letter queues whose first message means work was given up on. */
-  readonly deadLetterQueues: Record<string, IQueue>;
-  /** Where alarm notifications go by e-mail, if anywhere. The topic exists either way. */
+  readonly deadLetterQueues: Record<DeadLetterQueueName, IQueue>;
+  /** The sync-jobs queue, whose oldest message's age says whether the worker keeps up. */
+  readonly jobQueue: IQueue;
+  /** The three functions, for their errors. */
+  readonly functions: Record<SyncFunctionName, IFunction>;
+  /** The webhook's HTTP API, for its 5xx answers. */
+  readonly api: HttpApi;
+  /** Thresholds that replace the catalogue's (lib/alarm-catalogue.ts). @default the catalogue's */
+  readonly thresholds?: Partial<Record<AlarmId, number>>;
+  /** Where alarm notifications go by e-mail, if anywhere. @default none (the topic exists) */
   readonly email?: string;
 }
 
 /**
- * The alarms an operator needs: anything in a dead-letter queue, a sweep the brake stopped, jobs
- * failing, records refused, walks abandoned, webhooks refused as unauthorized, registered
- * integrations Kombo no longer knows. All notify one SNS topic.
+ * Every alarm of the catalogue (lib/alarm-catalogue.ts), named `<stack>-<id>`, notifying one
+ * encrypted SNS topic. Missing data never alarms: a quiet stack is a healthy one.
  */
 export class SyncAlarms extends Construct {
   readonly topic: Topic;
+  readonly alarms: Record<AlarmId, Alarm>;
 
   constructor(scope: Construct, id: string, props: SyncAlarmsProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-    // Named alarms, so that only this stack's alarms may publish (the aws:SourceArn condition below).
-    const alarmNamePrefix = `${stack.stackName}-`;
-    const fromTheseAlarms = {
-      StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: {
-        'aws:SourceArn': stack.formatArn({
-          service: 'cloudwatch',
-          resource: 'alarm',
-          resourceName: `${alarmNamePrefix}*`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      },
-    };
-    const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
-
-    // CloudWatch can publish to an encrypted topic only if it may use the key, and the AWS managed
-    // key (alias/aws/sns) cannot grant that: with it, alarms change state but nobody is notified.
-    const key = new Key(this, 'TopicKey', {
-      description: 'kombo-sync: encrypts the alarm topic; CloudWatch alarms of this stack may use it',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.DESTROY,
+    // Named alarms, so that only this stack's alarms may publish (see createAlarmTopic).
+    const alarmNamePrefix = `${Stack.of(this).stackName}-`;
+    const { topic, action } = createAlarmTopic(this, { alarmNamePrefix, email: props.email });
+    this.topic = topic;
+    const entries = ALARM_IDS.map((alarmId) => {
+      const definition = ALARMS[alarmId];
+      const alarm = new Alarm(this, alarmId, {
+        alarmName: `${alarmNamePrefix}${alarmId}`,
+        alarmDescription: `kombo-sync: ${definition.description} (runbook: docs/operations.md#${alarmId.toLowerCase()})`,
+        metric: watched(definition.source, Duration.minutes(definition.periodMinutes), props),
+        threshold: props.thresholds?.[alarmId] ?? definition.threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(action);
+      return [alarmId, alarm] as const;
     });
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [cloudWatch],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: fromTheseAlarms,
-      }),
-    );
-    this.topic = new Topic(this, 'Topic', { displayName: 'kombo-sync alarms', enforceSSL: true, masterKey: key });
-    // enforceSSL writes a topic policy, which replaces SNS's default one: publishing must be allowed here.
-    this.topic.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [cloudWatch],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: fromTheseAlarms,
-      }),
-    );
-    if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
-    const action = new SnsAction(this.topic);
-    const alarm = (alarmId: string, alarmProps: Omit<AlarmProps, 'alarmName'>) =>
-      new Alarm(this, alarmId, { ...alarmProps, alarmName: `${alarmNamePrefix}${alarmId}` }).addAlarmAction(action);
+    this.alarms = Object.fromEntries(entries) as Record<AlarmId, Alarm>;
+  }
+}
 
-    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
-      alarm(`${name}NotEmpty`, {
-        alarmDescription: `kombo-sync: messages in the ${name} dead-letter queue (work that was given up on; see README)`,
-        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+function watched(source: AlarmSource, period: Duration, props: SyncAlarmsProps): IMetric {
+  switch (source.kind) {
+    case 'metric':
+      return komboSyncMetric(source.metric, period);
+    case 'dead-letters':
+      return props.deadLetterQueues[source.queue].metricApproximateNumberOfMessagesVisible({
+        period,
+        statistic: 'Maximum',
       });
-    }
-
-    const countAlarm = (metricName: string, description: string, threshold: number, period: Duration) =>
-      alarm(metricName, {
-        alarmDescription: `kombo-sync: ${description}`,
-        metric: new Metric({
-          namespace: METRICS_NAMESPACE,
-          metricName,
-          dimensionsMap: { service: SERVICE_NAME },
-          statistic: 'Sum',
-          period,
-        }),
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-
-    countAlarm(
-      ALARMED_METRIC.sweepBraked,
-      'a full sync would have removed more than the brake allows; an operator decides (README: Brake)',
-      1,
-      Duration.hours(1),
-    );
-    countAlarm(
-      ALARMED_METRIC.jobsFailed,
-      'sync jobs are failing (Kombo errors or DynamoDB); they are retried, then dead-lettered',
-      5,
-      Duration.minutes(15),
-    );
-    countAlarm(
-      ALARMED_METRIC.recordsRejected,
-      'DynamoDB refused records as Kombo sent them; they were stored compressed, as metadata only, or skipped (log: "DynamoDB refused a record")',
-      1,
-      Duration.hours(1),
-    );
-    countAlarm(
-      ALARMED_METRIC.walkAbandoned,
-      'a walk failed permanently on consecutive jobs and was given up; the delta cursor is kept (log: "walk abandoned")',
-      1,
-      Duration.hours(1),
-    );
-    countAlarm(
-      ALARMED_METRIC.webhookUnauthorized,
-      'webhooks with a missing or wrong signature (a rotated secret not stored yet?)',
-      10,
-      Duration.minutes(15),
-    );
-    countAlarm(
-      ALARMED_METRIC.integrationMissing,
-      'Kombo no longer knows a registered integration; it is purged if still missing a week later (README: Lifecycle)',
-      1,
-      Duration.hours(1),
-    );
+    case 'function-errors':
+      return props.functions[source.function].metricErrors({ period, statistic: 'Sum' });
+    case 'api-server-errors':
+      return props.api.metricServerError({ period, statistic: 'Sum' });
+    case 'queue-age':
+      return props.jobQueue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' });
   }
 }

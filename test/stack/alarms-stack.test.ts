@@ -1,49 +1,53 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { ALARM_IDS, ALARMS, type AlarmId } from '../../lib/alarm-catalogue';
 import { synthTemplate } from '../support/synth';
 
 describe('alarms', () => {
-  it('alarm on dead letters, failed full-sync runs, braked sweeps, failing jobs, refused records, abandoned walks, unauthorized webhooks and missing integrations, into one encrypted topic', () => {
+  it('creates every alarm of the catalogue, each with its threshold and a description that says what to do, into one encrypted topic', () => {
     const template = synthTemplate();
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
-    expect(alarms.map((alarm) => alarm.MetricName).sort()).toEqual([
-      'ApproximateNumberOfMessagesVisible',
-      'ApproximateNumberOfMessagesVisible',
-      'ApproximateNumberOfMessagesVisible',
-      'IntegrationMissing',
-      'JobsFailed',
-      'RecordsRejected',
-      'SweepBraked',
-      'WalkAbandoned',
-      'WebhookUnauthorized',
-    ]);
+    expect(alarms.map((alarm) => alarm.AlarmName).sort()).toEqual(ALARM_IDS.map((id) => `KomboSyncStack-${id}`).sort());
     for (const alarm of alarms) {
+      const id = (alarm.AlarmName as string).replace('KomboSyncStack-', '') as AlarmId;
       expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
       expect(alarm.TreatMissingData).toBe('notBreaching');
+      expect(alarm).toMatchObject({
+        Threshold: ALARMS[id].threshold,
+        Period: ALARMS[id].periodMinutes * 60,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmDescription: `kombo-sync: ${ALARMS[id].description} (runbook: docs/operations.md#${id.toLowerCase()})`,
+      });
     }
-    const swept = alarms.find((alarm) => alarm.MetricName === 'SweepBraked');
-    expect(swept).toMatchObject({
-      Namespace: 'KomboSync',
-      Dimensions: [{ Name: 'service', Value: 'kombo-sync' }],
-      Threshold: 1,
-    });
-    for (const metric of ['RecordsRejected', 'WalkAbandoned', 'IntegrationMissing']) {
-      expect(
-        alarms.find((alarm) => alarm.MetricName === metric),
-        metric,
-      ).toMatchObject({ Namespace: 'KomboSync', Threshold: 1, Period: 3600 });
+    const byName = (id: AlarmId) => alarms.find((alarm) => alarm.AlarmName === `KomboSyncStack-${id}`);
+    // The functions' own metrics: the namespace and dimension Powertools publishes under.
+    for (const id of ['SweepBraked', 'IntegrationMissing', 'EnqueueFailed', 'PagesThrottled'] as const) {
+      expect(byName(id), id).toMatchObject({
+        Namespace: 'KomboSync',
+        MetricName: id,
+        Dimensions: [{ Name: 'service', Value: 'kombo-sync' }],
+        Statistic: 'Sum',
+      });
     }
-    expect(alarms.find((alarm) => alarm.MetricName === 'IntegrationMissing')).toMatchObject({
-      AlarmName: 'KomboSyncStack-IntegrationMissing',
-      Dimensions: [{ Name: 'service', Value: 'kombo-sync' }],
-      Statistic: 'Sum',
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      EvaluationPeriods: 1,
-      AlarmDescription: expect.stringContaining(
-        'Kombo no longer knows a registered integration; it is purged if still missing a week later (README: Lifecycle)',
-      ),
+    expect(byName('SyncLag')).toMatchObject({ MetricName: 'SyncLagSeconds', Statistic: 'Maximum', Threshold: 10_800 });
+    expect(byName('SyncJobsQueueAge')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Statistic: 'Maximum',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [expect.stringMatching(/^SyncJobsQueue/), 'QueueName'] } },
+      ],
     });
+    expect(byName('WebhookApiServerErrors')).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: expect.stringMatching(/^IngressApi/) } }],
+    });
+    for (const id of ['WebhookFunctionErrors', 'WorkerFunctionErrors', 'FullSyncFunctionErrors'] as const) {
+      expect(byName(id), id).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum' });
+    }
     // One alarm per dead-letter queue, the full-sync function's on-failure destination included.
     const queueAlarms = Object.fromEntries(
       alarms
@@ -130,7 +134,7 @@ describe('alarms', () => {
     const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
       (alarm) => alarm.Properties.AlarmName as string,
     );
-    expect(names).toHaveLength(9);
+    expect(names).toHaveLength(ALARM_IDS.length);
     for (const name of names) expect(name).toMatch(/^KomboSyncStack-/);
   });
 
@@ -140,5 +144,24 @@ describe('alarms', () => {
       Endpoint: 'ops@example.com',
     });
     expect(() => synthTemplate({ context: { alarmEmail: 'ops' } })).toThrow(/context alarmEmail/);
+  });
+
+  it('takes thresholds from context, as JSON text or an object, and names what is wrong with them', () => {
+    const threshold = (context: Record<string, unknown>, id: AlarmId) =>
+      Object.values(synthTemplate({ context }).findResources('AWS::CloudWatch::Alarm'))
+        .map((alarm) => alarm.Properties)
+        .find((alarm) => alarm.AlarmName === `KomboSyncStack-${id}`)?.Threshold;
+    expect(threshold({ alarmThresholds: '{"JobsFailed":20,"SyncLag":"3600"}' }, 'JobsFailed')).toBe(20);
+    expect(threshold({ alarmThresholds: { SyncLag: 3600 } }, 'SyncLag')).toBe(3600);
+    expect(threshold({ alarmThresholds: { SyncLag: 3600 } }, 'JobsFailed')).toBe(ALARMS.JobsFailed.threshold);
+    expect(() => synthTemplate({ context: { alarmThresholds: '{"JobFailed":20}' } })).toThrow(
+      /context alarmThresholds.JobFailed: must name an alarm of lib\/alarm-catalogue.ts/,
+    );
+    expect(() => synthTemplate({ context: { alarmThresholds: '{"JobsFailed":0}' } })).toThrow(
+      /context alarmThresholds.JobsFailed: must be a number above 0/,
+    );
+    expect(() => synthTemplate({ context: { alarmThresholds: 'JobsFailed=20' } })).toThrow(
+      /context alarmThresholds: must be a JSON object/,
+    );
   });
 });
