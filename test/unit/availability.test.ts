@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { availabilityOf, readModelOf } from '../../lambdas/core/lifecycle/availability';
-import type { IntegrationDetails, IntegrationState } from '../../lambdas/core/ports';
+import type { IntegrationState } from '../../lambdas/core/ports';
+import { integrationDetails } from '../support/integration-details';
 
-const details = (overrides: Partial<IntegrationDetails> = {}): IntegrationDetails => ({
-  id: 'personio:p1',
-  tool: 'personio',
-  category: 'HRIS',
-  status: 'ACTIVE',
-  setupStatus: 'COMPLETED',
-  originId: null,
-  unavailableModels: [],
-  dataExpiredAt: null,
-  ...overrides,
-});
+const details = integrationDetails;
 const previously = (overrides: Partial<IntegrationState> = {}): IntegrationState => ({
   block: undefined,
   deletedAt: undefined,

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type RegisterDependencies, registerIntegrations } from '../../lambdas/core/plan/register';
-import type { IntegrationDetails } from '../../lambdas/core/ports';
 import type { QueuedJob } from '../../lambdas/core/sync/job';
+import { integrationDetails } from '../support/integration-details';
 import { RecordingTelemetry } from '../support/recording-telemetry';
-
-const details = (id: string): IntegrationDetails => ({
-  id,
-  tool: 'personio',
-  category: 'HRIS',
-  status: 'ACTIVE',
-  setupStatus: 'COMPLETED',
-  originId: null,
-  unavailableModels: [],
-  dataExpiredAt: null,
-});
 
 describe('bulk registration', () => {
   it('answers per id and counts what it registered and what it could not', async () => {
@@ -23,7 +12,7 @@ describe('bulk registration', () => {
       upstream: {
         getIntegration: async (id) => {
           if (id === 'personio:flaky') throw new Error('Kombo answered 503');
-          return details(id);
+          return integrationDetails({ id });
         },
       },
       registry: {
