@@ -3,7 +3,6 @@ import { availabilityOf, readModelOf } from '../../lambdas/core/lifecycle/availa
 import type { IntegrationState } from '../../lambdas/core/ports';
 import { integrationDetails } from '../support/integration-details';
 
-const details = integrationDetails;
 const previously = (overrides: Partial<IntegrationState> = {}): IntegrationState => ({
   block: undefined,
   deletedAt: undefined,
@@ -21,7 +20,11 @@ describe('what Kombo says of an integration means for the resources we sync', ()
   });
 
   it('keeps unavailable models out, of the configured resources of the category only', () => {
-    const availability = availabilityOf(details({ unavailableModels: ['hris_time_off_balances'] }), synced, undefined);
+    const availability = availabilityOf(
+      integrationDetails({ unavailableModels: ['hris_time_off_balances'] }),
+      synced,
+      undefined,
+    );
     expect(availability).toEqual({
       available: ['hris/employees'],
       unavailable: ['hris/time-off-balances'],
@@ -31,7 +34,7 @@ describe('what Kombo says of an integration means for the resources we sync', ()
   });
 
   it('notices a model that became available, and a data_expired_at not yet acted on', () => {
-    const answer = details({ dataExpiredAt: '2026-11-29T10:00:00.000Z' });
+    const answer = integrationDetails({ dataExpiredAt: '2026-11-29T10:00:00.000Z' });
     const availability = availabilityOf(
       answer,
       synced,
