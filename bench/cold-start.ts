@@ -112,7 +112,8 @@ const PLAUSIBLE_ENV: Record<string, string> = {
   DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-central-1.amazonaws.com/123456789012/kombo-sync-dead-letters.fifo',
   STATE_TABLE: 'kombo-sync-state',
   RECORDS_TABLE: 'kombo-sync-records',
-  SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:kombo-sync-AbCdEf',
+  WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:kombo-sync-webhook-AbCdEf',
+  KOMBO_API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:kombo-sync-AbCdEf',
 };
 /** What Lambda sets in every execution environment (as far as the import can tell). */
 const LAMBDA_ENV: Record<string, string> = {
@@ -486,8 +487,8 @@ function handlerLatency(entry: string, env: Record<string, string>, dir: string)
     }
     (await import('node:fs')).writeFileSync(${JSON.stringify(resultFile)}, JSON.stringify(result));
   `;
-  // The local override instead of SECRET_ARN: no Secrets Manager call.
-  const { SECRET_ARN: _secretArn, ...webhookEnv } = env;
+  // The local override instead of WEBHOOK_SECRET_ARN: no Secrets Manager call.
+  const { WEBHOOK_SECRET_ARN: _secretArn, ...webhookEnv } = env;
   const runs: Array<Record<string, { statusCode: number; p50Us: number; p99Us: number }>> = [];
   for (let run = 0; run < LATENCY_PROCESSES; run++) {
     // The handler logs every call: to /dev/null, so that a pipe to this process does not slow it.

@@ -8,7 +8,10 @@ export const ENV = {
   stateTable: 'STATE_TABLE',
   syncJobsQueueUrl: 'SYNC_JOBS_QUEUE_URL',
   deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
-  secretArn: 'SECRET_ARN',
+  /** The webhook function's secret: the webhook secret(s) Kombo signs with, never the API key. */
+  webhookSecretArn: 'WEBHOOK_SECRET_ARN',
+  /** The worker's and full-sync function's secret: the Kombo API key. */
+  apiKeySecretArn: 'KOMBO_API_KEY_SECRET_ARN',
   syncResources: 'SYNC_RESOURCES',
   komboApiUrl: 'KOMBO_API_URL',
   komboRequestTimeoutSeconds: 'KOMBO_REQUEST_TIMEOUT_SECONDS',
@@ -22,6 +25,8 @@ export const ENV = {
   sweepBrakeMinRecords: 'SWEEP_BRAKE_MIN_RECORDS',
   walkAbandonAfterFailures: 'WALK_ABANDON_AFTER_FAILURES',
   missingPurgeDays: 'MISSING_PURGE_DAYS',
+  /** Whether the function traces (the stack's `tracing` context); the Powertools Tracer reads it too. */
+  traceEnabled: 'POWERTOOLS_TRACE_ENABLED',
   /** Local runs only (tests, `npm start`, `sam local`): the deployed stack never sets these. */
   localWebhookSecret: 'KOMBO_WEBHOOK_SECRET',
   localPreviousWebhookSecret: 'KOMBO_WEBHOOK_SECRET_PREVIOUS',

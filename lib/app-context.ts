@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ENV } from '../lambdas/contracts';
 import { parseKomboApiUrl, parseSyncResources } from '../lambdas/core/config';
 import { ALARM_IDS, type AlarmId } from './alarm-catalogue';
+import { combinationProblems } from './context-combinations';
 import type { KomboSyncStackProps } from './kombo-sync-stack';
 
 /**
@@ -14,26 +15,32 @@ const booleanFromContext = z.union(
   'must be true or false',
 );
 
+// A partial ARN (without the 6-character suffix) would deploy and then be refused by IAM at run time.
+const secretArnSchema = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/,
+    'must be a complete Secrets Manager secret ARN, ending in the 6-character suffix (-AbCdEf)',
+  );
+const kmsKeyArnSchema = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
+    'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
+  );
+
 const contextSchema = z.object({
   stackName: z
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a valid CloudFormation stack name')
     .default('KomboSyncStack'),
-  // A partial ARN (without the 6-character suffix) would deploy and then be refused by IAM at run time.
-  secretArn: z
-    .string()
-    .regex(
-      /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/,
-      'must be a complete Secrets Manager secret ARN, ending in the 6-character suffix (-AbCdEf)',
-    )
-    .optional(),
-  secretKeyArn: z
-    .string()
-    .regex(
-      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
-      'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
-    )
-    .optional(),
+  // One secret for both roles: the layout before the webhook secret and the API key were split.
+  secretArn: secretArnSchema.optional(),
+  secretKeyArn: kmsKeyArnSchema.optional(),
+  webhookSecretArn: secretArnSchema.optional(),
+  webhookSecretKeyArn: kmsKeyArnSchema.optional(),
+  apiKeySecretArn: secretArnSchema.optional(),
+  apiKeySecretKeyArn: kmsKeyArnSchema.optional(),
   syncResources: z.union([z.string(), z.array(z.string())]).optional(),
   webhookRateLimit: numberFromContext.optional(),
   webhookBurstLimit: numberFromContext.optional(),
@@ -54,6 +61,10 @@ const contextSchema = z.object({
     .optional(),
   workerMaxConcurrency: numberFromContext.pipe(z.number().int().min(2).max(1000)).optional(),
   retainTables: booleanFromContext.optional(),
+  deletionProtection: booleanFromContext.optional(),
+  tableEncryption: z.enum(['aws-owned', 'customer-managed'], 'must be aws-owned or customer-managed').optional(),
+  tableKeyArn: kmsKeyArnSchema.optional(),
+  tracing: booleanFromContext.optional(),
   // For `sam local` only (lib/local-invoke.ts): never deploy a template synthesized with it.
   localInvoke: booleanFromContext.optional(),
   cursorOverlapMinutes: numberFromContext.pipe(z.number().positive('must be more than 0')).optional(),
@@ -130,11 +141,8 @@ export function settingsFromContext(all: Record<string, unknown>): AppSettings {
     problems.push(...parsed.error.issues.map((issue) => `context ${issue.path.join('.')}: ${issue.message}`));
   if (!parsed.success || problems.length > 0) throw new Error(`invalid CDK context: ${problems.join('; ')}`);
   const context = parsed.data;
-  if (context.secretKeyArn && !context.secretArn) {
-    throw new Error(
-      'invalid CDK context: context secretKeyArn: only applies with secretArn (a created secret uses aws/secretsmanager)',
-    );
-  }
+  const combinations = combinationProblems(context);
+  if (combinations.length > 0) throw new Error(`invalid CDK context: ${combinations.join('; ')}`);
   const resources = Array.isArray(context.syncResources) ? context.syncResources.join(',') : context.syncResources;
   const syncResources = resources === undefined || resources === 'all' ? undefined : [...parseSyncResources(resources)];
   return {
@@ -143,6 +151,12 @@ export function settingsFromContext(all: Record<string, unknown>): AppSettings {
       stackName: context.stackName,
       existingSecretArn: context.secretArn,
       existingSecretKeyArn: context.secretKeyArn,
+      existingWebhookSecret: context.webhookSecretArn
+        ? { secretArn: context.webhookSecretArn, keyArn: context.webhookSecretKeyArn }
+        : undefined,
+      existingApiKeySecret: context.apiKeySecretArn
+        ? { secretArn: context.apiKeySecretArn, keyArn: context.apiKeySecretKeyArn }
+        : undefined,
       syncResources,
       webhookThrottle:
         context.webhookRateLimit !== undefined || context.webhookBurstLimit !== undefined
@@ -152,7 +166,13 @@ export function settingsFromContext(all: Record<string, unknown>): AppSettings {
       workerTimeoutSeconds: context.workerTimeoutSeconds,
       workerMaxConcurrency: context.workerMaxConcurrency,
       retainTables: context.retainTables,
+      deletionProtection: context.deletionProtection,
+      tableEncryption:
+        context.tableEncryption === 'customer-managed' || context.tableKeyArn
+          ? { kind: 'customer-managed', keyArn: context.tableKeyArn }
+          : undefined,
       localInvoke: context.localInvoke,
+      tracing: context.tracing,
       workerEnvironment: {
         ...(context.cursorOverlapMinutes !== undefined
           ? { [ENV.cursorOverlapSeconds]: String(context.cursorOverlapMinutes * 60) }

@@ -1,24 +1,33 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { SyncFunctionName } from '../lambdas/contracts';
 import type { AlarmId } from './alarm-catalogue';
 import { declareLocalOnlyVariables, LOCAL_INVOKE_CONTEXT_KEY } from './local-invoke';
-import { MirrorTables } from './mirror-tables';
+import { MirrorTables, type MirrorTablesEncryption } from './mirror-tables';
 import { SyncAlarms } from './sync-alarms';
 import { SyncDashboard } from './sync-dashboard';
 import type { SyncFunction } from './sync-function';
 import { SyncJobQueue } from './sync-job-queue';
-import { SyncSecret } from './sync-secret';
+import { type ExistingSecret, SyncSecrets } from './sync-secret';
 import { SyncWorker } from './sync-worker';
 import { WebhookIngress } from './webhook-ingress';
 import { WeeklyFullSync } from './weekly-full-sync';
 
 export interface KomboSyncStackProps extends StackProps {
-  /** ARN of an existing secret to use instead of creating one. */
+  /**
+   * ARN of one existing secret holding the webhook secret(s) and the API key, read by every function (the layout
+   * before the two were split: the webhook function can read the API key). Not with the two below.
+   * @default two secrets
+   */
   readonly existingSecretArn?: string;
-  /** ARN of the customer-managed KMS key that existing secret is encrypted with, if any. */
+  /** ARN of the customer-managed KMS key that existing secret is encrypted with. @default aws/secretsmanager */
   readonly existingSecretKeyArn?: string;
+  /** The existing secret holding the webhook secret(s), read by the webhook function only. @default created */
+  readonly existingWebhookSecret?: ExistingSecret;
+  /** The existing secret holding the Kombo API key, read by the worker and full-sync only. @default created */
+  readonly existingApiKeySecret?: ExistingSecret;
   /** Resources to sync, e.g. `['ats/applications', 'hris/employees']`. @default all */
   readonly syncResources?: readonly string[];
   /** Throttling of the webhook endpoint. @default 50 requests/s, burst 100 */
@@ -31,6 +40,10 @@ export interface KomboSyncStackProps extends StackProps {
   readonly workerMaxConcurrency?: number;
   /** Keep the records and state tables when the stack is deleted. @default true */
   readonly retainTables?: boolean;
+  /** Deletion protection on the records and state tables. @default true */
+  readonly deletionProtection?: boolean;
+  /** How the tables and the records stream are encrypted at rest. @default { kind: 'aws-owned' } */
+  readonly tableEncryption?: MirrorTablesEncryption;
   /** Worker settings passed as environment (CURSOR_OVERLAP_SECONDS, TOMBSTONE_TTL_DAYS, …). */
   readonly workerEnvironment?: Record<string, string>;
   /** EventBridge Scheduler cron expression of the weekly full sync. @default cron(0 2 ? * SUN *) */
@@ -43,6 +56,8 @@ export interface KomboSyncStackProps extends StackProps {
   readonly alarmThresholds?: Partial<Record<AlarmId, number>>;
   /** A template for `sam local` only: the functions declare their local-only variables. @default false */
   readonly localInvoke?: boolean;
+  /** X-Ray active tracing and the Powertools Tracer in all three functions. @default true */
+  readonly tracing?: boolean;
 }
 
 export class KomboSyncStack extends Stack {
@@ -52,10 +67,14 @@ export class KomboSyncStack extends Stack {
     super(scope, id, props);
     // Read by every SyncFunction below: what its bundle is built for (see bundleKindOf).
     this.node.setContext(LOCAL_INVOKE_CONTEXT_KEY, props.localInvoke === true);
-    const secret = new SyncSecret(this, 'Secret', {
-      existingSecretArn: props.existingSecretArn,
-      existingSecretKeyArn: props.existingSecretKeyArn,
+    const secrets = new SyncSecrets(this, 'Secret', {
+      legacySecret: props.existingSecretArn
+        ? { secretArn: props.existingSecretArn, keyArn: props.existingSecretKeyArn }
+        : undefined,
+      webhookSecret: props.existingWebhookSecret,
+      apiKeySecret: props.existingApiKeySecret,
     });
+    const tracing = props.tracing === false ? Tracing.DISABLED : Tracing.ACTIVE;
     const workerTimeout = Duration.seconds(props.workerTimeoutSeconds ?? 300);
     // AWS: the queue's visibility timeout should be at least six times the consumer's timeout.
     const jobs = new SyncJobQueue(this, 'SyncJobs', {
@@ -63,35 +82,43 @@ export class KomboSyncStack extends Stack {
     });
     const tables = new MirrorTables(this, 'Mirror', {
       removalPolicy: props.retainTables === false ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      deletionProtection: props.deletionProtection,
+      encryption: props.tableEncryption,
     });
     const worker = new SyncWorker(this, 'Worker', {
       jobQueue: jobs.queue,
       deadLetterQueue: jobs.deadLetterQueue,
       recordsTable: tables.records,
       stateTable: tables.state,
-      secret: secret.secret,
+      apiKeySecret: secrets.apiKeySecret,
+      tableKey: tables.encryptionKey,
       komboApiUrl: props.komboApiUrl,
       syncResources: props.syncResources,
       timeout: workerTimeout,
       maxConcurrency: props.workerMaxConcurrency,
       environment: props.workerEnvironment,
+      tracing,
     });
     const ingress = new WebhookIngress(this, 'Ingress', {
       jobQueue: jobs.queue,
       stateTable: tables.state,
-      secret: secret.secret,
+      webhookSecret: secrets.webhookSecret,
+      tableKey: tables.encryptionKey,
       syncResources: props.syncResources,
       throttle: props.webhookThrottle,
+      tracing,
     });
 
     const fullSync = new WeeklyFullSync(this, 'FullSync', {
       jobQueue: jobs.queue,
       stateTable: tables.state,
-      secret: secret.secret,
+      apiKeySecret: secrets.apiKeySecret,
+      tableKey: tables.encryptionKey,
       komboApiUrl: props.komboApiUrl,
       syncResources: props.syncResources,
       cronExpression: props.fullSyncCron,
       timeZone: props.fullSyncTimeZone,
+      tracing,
     });
 
     this.functions = { webhook: ingress.handler, worker: worker.handler, fullSync: fullSync.handler };
@@ -123,13 +150,27 @@ export class KomboSyncStack extends Stack {
       description: "Paste into Kombo's dashboard (Configuration → Webhooks), event type data-changed",
       value: ingress.webhookUrl,
     });
+    new CfnOutput(this, 'WebhookSecretArn', {
+      description: "Store Kombo's webhook secret here (README: Set the secrets); only the webhook function reads it",
+      value: secrets.webhookSecret.secretArn,
+    });
+    new CfnOutput(this, 'ApiKeySecretArn', {
+      description: "Store Kombo's API key here (README: Set the secrets); the webhook function cannot read it",
+      value: secrets.apiKeySecret.secretArn,
+    });
+    // The name scripts read before the secrets were split: it still names the same secret, the one with the API key.
     new CfnOutput(this, 'SecretArn', {
-      description: 'Store the Kombo webhook secret and API key here (see README: Set the secret)',
-      value: secret.secret.secretArn,
+      description: 'The same as ApiKeySecretArn, kept for scripts that read this name',
+      value: secrets.apiKeySecret.secretArn,
     });
     new CfnOutput(this, 'SyncJobsQueueUrl', { value: jobs.queue.queueUrl });
     new CfnOutput(this, 'RecordsTableName', { value: tables.records.tableName });
     new CfnOutput(this, 'RecordsTableStreamArn', { value: tables.records.tableStreamArn ?? '' });
+    if (tables.encryptionKey)
+      new CfnOutput(this, 'TableKeyArn', {
+        description: "The tables' and stream's KMS key: a stream consumer needs kms:Decrypt on it",
+        value: tables.encryptionKey.keyArn,
+      });
     new CfnOutput(this, 'StateTableName', { value: tables.state.tableName });
     new CfnOutput(this, 'FullSyncFunctionName', {
       description:

@@ -8,8 +8,8 @@ export const LOCAL_INVOKE_CONTEXT_KEY = 'localInvoke';
 /**
  * Makes the template one that `sam local invoke --env-vars` can drive: SAM overrides only variables a function
  * declares, so each function declares its local-only variables (LOCAL_ONLY_ENV), empty: a function started
- * without an env file still asks for SECRET_ARN or the override by name instead of running on a value nobody
- * chose. The functions ignore the secret overrides wherever SECRET_ARN is set in Lambda (lambdas/core/config.ts),
+ * without an env file still asks for its secret's ARN or the override by name instead of running on a value nobody
+ * chose. The functions ignore the secret overrides wherever that ARN is set in Lambda (lambdas/core/config.ts),
  * so even a deployed copy of this template would not take a planted secret; it is marked all the same.
  */
 export function declareLocalOnlyVariables(functions: Record<SyncFunctionName, LambdaFunction>): void {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import {
   type BundlingOptions,
   NodejsFunction,
@@ -14,6 +14,7 @@ import {
   BUNDLE_KIND,
   BUNDLE_KIND_EXPRESSION,
   type BundleKind,
+  ENV,
   METRICS_NAMESPACE,
   SERVICE_NAME,
 } from '../lambdas/contracts';
@@ -34,11 +35,15 @@ const projectRoot = path.resolve(import.meta.dirname, '..');
  * of a name listed here must be listed too; test/stack/bundled-webhook.test.ts checks that.
  */
 export const LAZY_BUILTINS = [
+  'assert',
+  'assert/strict',
   'async_hooks',
   'buffer',
   'child_process',
   'console',
   'crypto',
+  'dgram',
+  'diagnostics_channel',
   'dns',
   'dns/promises',
   'events',
@@ -55,6 +60,7 @@ export const LAZY_BUILTINS = [
   'path/win32',
   'perf_hooks',
   'process',
+  'querystring',
   'stream',
   'stream/consumers',
   'stream/promises',
@@ -123,6 +129,12 @@ export interface SyncFunctionProps extends Omit<NodejsFunctionProps, 'entry'> {
   readonly handlerDir: string;
   /** How long the function's logs are kept. @default one month */
   readonly logRetention?: RetentionDays;
+  /**
+   * X-Ray tracing of the function, and with it the Powertools Tracer in its code (POWERTOOLS_TRACE_ENABLED):
+   * `Tracing.DISABLED` leaves the tracer unloaded.
+   * @default Tracing.ACTIVE
+   */
+  readonly tracing?: Tracing;
 }
 
 /**
@@ -132,7 +144,7 @@ export interface SyncFunctionProps extends Omit<NodejsFunctionProps, 'entry'> {
  */
 export class SyncFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: SyncFunctionProps) {
-    const { handlerDir, logRetention, environment, bundling, ...rest } = props;
+    const { handlerDir, logRetention, environment, bundling, tracing = Tracing.ACTIVE, ...rest } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -151,11 +163,13 @@ export class SyncFunction extends NodejsFunction {
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
       entry: path.join(projectRoot, 'lambdas', handlerDir, 'handler.ts'),
       handler: 'handler',
+      tracing,
       ...rest,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        [ENV.traceEnabled]: String(tracing !== Tracing.DISABLED),
         ...environment,
       },
       bundling: {
@@ -165,11 +179,38 @@ export class SyncFunction extends NodejsFunction {
         ...bundlingFromContext(scope),
       },
     });
+    if (tracing !== Tracing.DISABLED) {
+      // The statement CDK adds for tracing; test/stack/tracing-stack.test.ts checks it is the role's only `*`.
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'xray:PutTraceSegments and xray:PutTelemetryRecords, which tracing needs, support no resource-level ' +
+          'permissions; every other statement of this role names its resources.',
+      });
+    }
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
         'Node.js 22 is deliberate: it is a supported Lambda runtime and the bundle targets node22, matching the ' +
         'toolchain the project is tested with. Moving to Node.js 24 is the runtime/target change in lib/sync-function.ts.',
+    });
+    Validations.of(this).acknowledge({
+      id: 'NIST.800.53.R5-LambdaInsideVPC',
+      reason:
+        'It reaches only AWS APIs and Kombo on the internet, over TLS and authorized by IAM or the API key; a VPC would ' +
+        'add a NAT gateway for Kombo and endpoints for AWS without taking any traffic off the internet path.',
+    });
+    Validations.of(logGroup).acknowledge({
+      id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+      reason:
+        'The functions log ids, counts and error codes, never record data, a request body or a secret (README: ' +
+        'metrics and logs); CloudWatch Logs encrypts them at rest, and a key of their own would protect nothing more.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+      reason:
+        "The role's policy grants this one function exactly the actions it calls on this stack's resources; it " +
+        'belongs to the role alone, and a managed policy would only make it attachable elsewhere.',
     });
   }
 }

@@ -1,14 +1,22 @@
 import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { CfnFunction, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import {
+  type CfnSchedule,
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../lambdas/contracts';
+import { allowTableKeyUse } from './mirror-tables';
 import { SyncFunction } from './sync-function';
 import { allowSecretValueRead } from './sync-secret';
 
@@ -17,8 +25,10 @@ export const DEFAULT_FULL_SYNC_CRON = 'cron(0 2 ? * SUN *)';
 export interface WeeklyFullSyncProps {
   readonly jobQueue: IQueue;
   readonly stateTable: ITableV2;
-  /** The secret holding Kombo's API key: bulk registration calls Kombo from this function. */
-  readonly secret: ISecret;
+  /** The secret holding Kombo's API key (bulk registration calls Kombo): the function may read it and no other. */
+  readonly apiKeySecret: ISecret;
+  /** The tables' customer-managed KMS key, which the function may use through DynamoDB. @default none (AWS owned) */
+  readonly tableKey?: IKey;
   /** `eu`, `us` or a base URL including `/v1`; the same as the worker's. @default eu */
   readonly komboApiUrl?: string;
   readonly syncResources?: readonly string[];
@@ -26,6 +36,8 @@ export interface WeeklyFullSyncProps {
   readonly cronExpression?: string;
   /** IANA time zone the cron expression is read in; always written into the schedule. @default UTC */
   readonly timeZone?: string;
+  /** X-Ray tracing of the full-sync function. @default Tracing.ACTIVE */
+  readonly tracing?: Tracing;
 }
 
 /**
@@ -60,11 +72,12 @@ export class WeeklyFullSync extends Construct {
       description: 'kombo-sync: plans full syncs (weekly schedule or on demand)',
       // Bulk registration of hundreds of integrations, paced under Kombo's rate limit.
       timeout: Duration.minutes(15),
+      tracing: props.tracing,
       environment: {
         [ENV.syncJobsQueueUrl]: props.jobQueue.queueUrl,
         [ENV.stateTable]: props.stateTable.tableName,
         [ENV.syncResources]: props.syncResources?.join(',') ?? 'all',
-        [ENV.secretArn]: props.secret.secretArn,
+        [ENV.apiKeySecretArn]: props.apiKeySecret.secretArn,
         [ENV.komboApiUrl]: props.komboApiUrl ?? 'eu',
       },
       // Its own errors are retried twice by Lambda, then kept in the failure queue instead of dropped.
@@ -82,7 +95,22 @@ export class WeeklyFullSync extends Construct {
         resources: [props.stateTable.tableArn],
       }),
     );
-    allowSecretValueRead(this.handler, props.secret);
+    allowTableKeyUse(this.handler, props.tableKey);
+    allowSecretValueRead(this.handler, props.apiKeySecret);
+    Validations.of(this.handler).acknowledge(
+      {
+        id: 'NIST.800.53.R5-LambdaConcurrency',
+        reason:
+          'Invoked once a week by the schedule and by operators on demand, so it never runs wide; reserving ' +
+          "concurrency would take it from the account's pool for nothing.",
+      },
+      {
+        id: 'NIST.800.53.R5-LambdaDLQ',
+        reason:
+          'Its failed asynchronous invocations go to an on-failure destination (the failure queue, alarmed), which ' +
+          'keeps the error with the event, unlike a dead-letter queue.',
+      },
+    );
 
     this.deadLetterQueue = new Queue(this, 'ScheduleDeadLetterQueue', {
       retentionPeriod: Duration.days(14),
@@ -114,5 +142,17 @@ export class WeeklyFullSync extends Construct {
       id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
       reason: 'The scheduler may invoke only the full-sync function; the :* suffix covers its versions and aliases.',
     });
+    const targetRoleArn = ((this.schedule.node.defaultChild as CfnSchedule).target as CfnSchedule.TargetProperty)
+      .roleArn;
+    const schedulerRole = stack.node.children.find(
+      (child): child is Role => child instanceof Role && child.roleArn === targetRoleArn,
+    );
+    if (schedulerRole)
+      Validations.of(schedulerRole).acknowledge({
+        id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+        reason:
+          'aws-scheduler-targets writes this role its policy: invoke the full-sync function, send to the schedule ' +
+          'dead-letter queue. It belongs to this role alone; a managed policy would only make it attachable elsewhere.',
+      });
   }
 }

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { BUNDLE_KIND, ENV, KOMBO_API_URLS } from '../contracts';
 import { describeIssues } from './describe';
 import { RESOURCE_CATALOGUE, resourceDefinition } from './kombo/catalogue';
-import type { SecretOverrides } from './secrets';
+import type { ApiKeyOverrides, WebhookSecretOverrides } from './secrets';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './sync/settings';
 
 /**
@@ -50,10 +50,11 @@ export function parseSyncResources(value: string | undefined): ReadonlySet<strin
   return new Set(names);
 }
 
-export interface SecretSource {
+/** Where a function's one secret comes from: Secrets Manager, or (local runs only) override variables. */
+export interface SecretSource<Overrides> {
   readonly secretArn: string | undefined;
-  readonly overrides: SecretOverrides;
-  /** Local-only override variables that were set but are ignored (see secretSource): names, never values. */
+  readonly overrides: Overrides;
+  /** Local-only override variables that were set but are ignored (see readSecretSource): names, never values. */
   readonly ignoredOverrides: readonly string[];
 }
 
@@ -62,8 +63,6 @@ export interface SecretSource {
  * configuration can neither set nor remove it.
  */
 const LAMBDA_FUNCTION_NAME = 'AWS_LAMBDA_FUNCTION_NAME';
-
-const OVERRIDE_VARIABLES = [ENV.localWebhookSecret, ENV.localPreviousWebhookSecret, ENV.localKomboApiKey] as const;
 
 /**
  * What this code was bundled for (BUNDLE_KIND): esbuild replaces the expression below with a literal
@@ -75,46 +74,66 @@ function bundleKind(): string | undefined {
 }
 
 /**
- * The secret and the local-only overrides. A deployable bundle ignores the overrides whatever its configuration
- * says: otherwise anyone allowed to edit a deployed function's configuration could clear SECRET_ARN and plant a
- * webhook secret they know. Any other bundle in a Lambda runtime with SECRET_ARN set ignores them too (a
- * local-invoke template deployed by mistake); `sam local` runs the local-invoke bundles with SECRET_ARN empty
- * (the local env file clears it). Tests and `npm start` run unbundled, outside a Lambda runtime, where an
- * override wins.
+ * The secret's ARN and its local-only overrides. A deployable bundle ignores the overrides whatever its
+ * configuration says: otherwise anyone allowed to edit a deployed function's configuration could clear the ARN and
+ * plant a webhook secret they know. Any other bundle in a Lambda runtime with the ARN set ignores them too (a
+ * local-invoke template deployed by mistake); `sam local` runs the local-invoke bundles with the ARN empty (the
+ * local env file clears it). Tests and `npm start` run unbundled, outside a Lambda runtime, where an override wins.
  */
-function secretSource(env: Env): SecretSource {
+function readSecretSource<Variable extends string>(
+  env: Env,
+  arnVariable: string,
+  overrideVariables: readonly Variable[],
+): { secretArn: string | undefined; honoured: Partial<Record<Variable, string>>; ignoredOverrides: Variable[] } {
   const values = parseEnv(
-    {
-      [ENV.secretArn]: optionalString,
-      [ENV.localWebhookSecret]: optionalString,
-      [ENV.localPreviousWebhookSecret]: optionalString,
-      [ENV.localKomboApiKey]: optionalString,
-    },
+    Object.fromEntries([arnVariable, ...overrideVariables].map((name) => [name, optionalString])),
     env,
-  );
-  const secretArn = values[ENV.secretArn];
+  ) as Record<string, string | undefined>;
+  const secretArn = values[arnVariable];
+  const set = overrideVariables.filter((name) => values[name] !== undefined);
   if (bundleKind() === BUNDLE_KIND.deployable || (secretArn && env[LAMBDA_FUNCTION_NAME])) {
-    const ignoredOverrides = OVERRIDE_VARIABLES.filter((name) => values[name] !== undefined);
-    return { secretArn, overrides: {}, ignoredOverrides };
+    return { secretArn, honoured: {}, ignoredOverrides: set };
   }
   return {
     secretArn,
-    overrides: {
-      webhookSecret: values[ENV.localWebhookSecret],
-      previousWebhookSecret: values[ENV.localPreviousWebhookSecret],
-      komboApiKey: values[ENV.localKomboApiKey],
-    },
+    honoured: Object.fromEntries(set.map((name) => [name, values[name]])) as Partial<Record<Variable, string>>,
     ignoredOverrides: [],
   };
 }
 
-/** Names the override too, and says so when it was set but ignored (see secretSource). */
-function missingSecret(secrets: SecretSource, override: string): ConfigError {
+/** Names the override too, and says so when it was set but ignored (see readSecretSource). */
+function missingSecret(arnVariable: string, override: string, ignoredOverrides: readonly string[]): ConfigError {
   return new ConfigError(
-    secrets.ignoredOverrides.includes(override)
-      ? `invalid environment: set SECRET_ARN (${override} is for local runs, and this bundle or runtime ignores it)`
-      : `invalid environment: set SECRET_ARN (or ${override} for local runs)`,
+    ignoredOverrides.includes(override)
+      ? `invalid environment: set ${arnVariable} (${override} is for local runs, and this bundle or runtime ignores it)`
+      : `invalid environment: set ${arnVariable} (or ${override} for local runs)`,
   );
+}
+
+/** The webhook function's secret: the webhook secret(s) only. */
+function webhookSecretSource(env: Env): SecretSource<WebhookSecretOverrides> {
+  const { secretArn, honoured, ignoredOverrides } = readSecretSource(env, ENV.webhookSecretArn, [
+    ENV.localWebhookSecret,
+    ENV.localPreviousWebhookSecret,
+  ]);
+  const overrides = {
+    webhookSecret: honoured[ENV.localWebhookSecret],
+    previousWebhookSecret: honoured[ENV.localPreviousWebhookSecret],
+  };
+  if (!secretArn && !overrides.webhookSecret) {
+    throw missingSecret(ENV.webhookSecretArn, ENV.localWebhookSecret, ignoredOverrides);
+  }
+  return { secretArn, overrides, ignoredOverrides };
+}
+
+/** The worker's and the full-sync function's secret: the Kombo API key only. */
+function apiKeySecretSource(env: Env): SecretSource<ApiKeyOverrides> {
+  const { secretArn, honoured, ignoredOverrides } = readSecretSource(env, ENV.apiKeySecretArn, [ENV.localKomboApiKey]);
+  const overrides = { komboApiKey: honoured[ENV.localKomboApiKey] };
+  if (!secretArn && !overrides.komboApiKey) {
+    throw missingSecret(ENV.apiKeySecretArn, ENV.localKomboApiKey, ignoredOverrides);
+  }
+  return { secretArn, overrides, ignoredOverrides };
 }
 
 /** What every function that enqueues jobs needs: the queue, the state table, the resources to sync. */
@@ -141,16 +160,11 @@ export function jobPlanningConfig(env: Env = process.env): JobPlanningConfig {
 }
 
 export interface WebhookConfig extends JobPlanningConfig {
-  readonly secrets: SecretSource;
+  readonly webhookSecret: SecretSource<WebhookSecretOverrides>;
 }
 
 export function webhookConfig(env: Env = process.env): WebhookConfig {
-  const planning = jobPlanningConfig(env);
-  const secrets = secretSource(env);
-  if (!secrets.secretArn && !secrets.overrides.webhookSecret) {
-    throw missingSecret(secrets, ENV.localWebhookSecret);
-  }
-  return { ...planning, secrets };
+  return { ...jobPlanningConfig(env), webhookSecret: webhookSecretSource(env) };
 }
 
 const numberAtLeast = (minimum: number, exclusive: boolean, fallback: number) =>
@@ -186,7 +200,7 @@ export interface WorkerConfig {
   readonly stateTable: string;
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
-  readonly secrets: SecretSource;
+  readonly apiKeySecret: SecretSource<ApiKeyOverrides>;
   readonly komboApiUrl: string;
   readonly requestTimeoutMs: number;
   readonly syncResources: ReadonlySet<string>;
@@ -216,16 +230,13 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
     },
     env,
   );
-  const secrets = secretSource(env);
-  if (!secrets.secretArn && !secrets.overrides.komboApiKey) {
-    throw missingSecret(secrets, ENV.localKomboApiKey);
-  }
+  const apiKeySecret = apiKeySecretSource(env);
   return {
     recordsTable: values[ENV.recordsTable],
     stateTable: values[ENV.stateTable],
     queueUrl: values[ENV.syncJobsQueueUrl],
     deadLetterQueueUrl: values[ENV.deadLetterQueueUrl],
-    secrets,
+    apiKeySecret,
     komboApiUrl: parseKomboApiUrl(values[ENV.komboApiUrl]),
     requestTimeoutMs: values[ENV.komboRequestTimeoutSeconds] * 1000,
     syncResources: parseSyncResources(values[ENV.syncResources]),
@@ -249,7 +260,7 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
 
 /** The full-sync function: plans from the registry, and reads Kombo to register integrations in bulk. */
 export interface FullSyncConfig extends JobPlanningConfig {
-  readonly secrets: SecretSource;
+  readonly apiKeySecret: SecretSource<ApiKeyOverrides>;
   readonly komboApiUrl: string;
   readonly requestTimeoutMs: number;
 }
@@ -260,13 +271,10 @@ export function fullSyncConfig(env: Env = process.env): FullSyncConfig {
     { [ENV.komboApiUrl]: optionalString, [ENV.komboRequestTimeoutSeconds]: positiveNumber(30) },
     env,
   );
-  const secrets = secretSource(env);
-  if (!secrets.secretArn && !secrets.overrides.komboApiKey) {
-    throw missingSecret(secrets, ENV.localKomboApiKey);
-  }
+  const apiKeySecret = apiKeySecretSource(env);
   return {
     ...planning,
-    secrets,
+    apiKeySecret,
     komboApiUrl: parseKomboApiUrl(values[ENV.komboApiUrl]),
     requestTimeoutMs: values[ENV.komboRequestTimeoutSeconds] * 1000,
   };

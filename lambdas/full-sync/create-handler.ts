@@ -1,12 +1,15 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { type AwsClients, awsClients } from '../adapters/aws-clients';
 import { DynamoIntegrationStore } from '../adapters/dynamodb/integration-store';
 import { logger, metrics, telemetry } from '../adapters/powertools';
-import { cachedSecrets } from '../adapters/secrets-manager';
+import { komboApiKey } from '../adapters/secrets-manager';
 import { SqsJobQueue } from '../adapters/sqs/job-queue';
+import { tracedFetch } from '../adapters/tracing/traced-fetch';
+import { functionTracer, traceInvocation } from '../adapters/tracing/tracer';
 import { type FullSyncConfig, fullSyncConfig } from '../core/config';
 import { describeIssues } from '../core/describe';
 import { komboClientFor } from '../core/kombo/client';
@@ -21,12 +24,15 @@ import { registerIntegrations, registerRequestSchema } from '../core/plan/regist
 export interface FullSyncWiring {
   readonly config: FullSyncConfig;
   readonly clients: AwsClients;
+  /** When the function traces: the invocation, its AWS calls and its Kombo requests become X-Ray (sub)segments. */
+  readonly tracer?: Tracer;
 }
 
 /** The configuration and clients from the function's environment, as in AWS. */
 export const fullSyncFromEnvironment = (env: Record<string, string | undefined> = process.env): FullSyncWiring => ({
   config: fullSyncConfig(env),
-  clients: awsClients(),
+  clients: awsClients({ tracer: functionTracer }),
+  tracer: functionTracer,
 });
 
 /**
@@ -34,8 +40,7 @@ export const fullSyncFromEnvironment = (env: Record<string, string | undefined> 
  * (a weekly full sync); an operator with `{ "integration_id": "…", "resources": ["…"], "force_sweep": true }`
  * or, to register existing integrations in bulk, `{ "register": ["<integration id>", …] }`.
  */
-export function createFullSyncHandler({ config, clients }: FullSyncWiring) {
-  const secrets = cachedSecrets(config.secrets, clients.secretsManager);
+export function createFullSyncHandler({ config, clients, tracer }: FullSyncWiring) {
   const registry = new DynamoIntegrationStore(clients.dynamo, config.stateTable);
   const deps = {
     registry,
@@ -45,9 +50,10 @@ export function createFullSyncHandler({ config, clients }: FullSyncWiring) {
   };
   const upstream = komboClientFor({
     baseUrl: config.komboApiUrl,
-    apiKey: () => secrets.komboApiKey(),
+    apiKey: komboApiKey(config.apiKeySecret, clients.secretsManager),
     requestTimeoutMs: config.requestTimeoutMs,
     telemetry,
+    fetch: tracedFetch(tracer),
   });
 
   async function handleFullSync(event: unknown, context: Context): Promise<PlanResult | RegistrationAnswer> {
@@ -72,6 +78,7 @@ export function createFullSyncHandler({ config, clients }: FullSyncWiring) {
   }
 
   return middy(handleFullSync)
+    .use(traceInvocation(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

@@ -1,31 +1,35 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type AwsClients, awsClients } from '../adapters/aws-clients';
 import { DynamoIntegrationStore } from '../adapters/dynamodb/integration-store';
 import { logger, metrics, telemetry } from '../adapters/powertools';
-import { cachedSecrets } from '../adapters/secrets-manager';
+import { webhookSecrets } from '../adapters/secrets-manager';
 import { SqsJobQueue } from '../adapters/sqs/job-queue';
+import { functionTracer, traceInvocation } from '../adapters/tracing/tracer';
 import { type WebhookConfig, webhookConfig } from '../core/config';
 import { receiveWebhook } from '../core/ingest/receive-webhook';
 
 export interface WebhookWiring {
   readonly config: WebhookConfig;
   readonly clients: Pick<AwsClients, 'dynamo' | 'sqs' | 'secretsManager'>;
+  /** When the function traces: the invocation and its AWS calls become X-Ray (sub)segments. */
+  readonly tracer?: Tracer;
 }
 
 /** The configuration and clients from the function's environment, as in AWS. */
 export const webhookFromEnvironment = (env: Record<string, string | undefined> = process.env): WebhookWiring => ({
   config: webhookConfig(env),
-  clients: awsClients(),
+  clients: awsClients({ tracer: functionTracer }),
+  tracer: functionTracer,
 });
 
 /** The webhook function: everything it builds lives as long as the handler (one container). */
-export function createWebhookHandler({ config, clients }: WebhookWiring) {
-  const secrets = cachedSecrets(config.secrets, clients.secretsManager);
+export function createWebhookHandler({ config, clients, tracer }: WebhookWiring) {
   const deps = {
-    webhookSecrets: () => secrets.webhookSecrets(),
+    webhookSecrets: webhookSecrets(config.webhookSecret, clients.secretsManager),
     queue: new SqsJobQueue(clients.sqs, config.queueUrl),
     registry: new DynamoIntegrationStore(clients.dynamo, config.stateTable),
     syncResources: config.syncResources,
@@ -46,6 +50,7 @@ export function createWebhookHandler({ config, clients }: WebhookWiring) {
   }
 
   return middy(handleWebhook)
+    .use(traceInvocation(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

@@ -1,5 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type AwsClients, awsClients } from '../adapters/aws-clients';
@@ -7,9 +8,12 @@ import { DynamoIntegrationStore } from '../adapters/dynamodb/integration-store';
 import { DynamoRecordStore } from '../adapters/dynamodb/records-store';
 import { DynamoStateStore } from '../adapters/dynamodb/state-store';
 import { logger, metrics, telemetry } from '../adapters/powertools';
-import { cachedSecrets } from '../adapters/secrets-manager';
+import { komboApiKey } from '../adapters/secrets-manager';
 import { sqsDeadLetter } from '../adapters/sqs/dead-letter';
 import { SqsJobQueue } from '../adapters/sqs/job-queue';
+import { tracedFetch } from '../adapters/tracing/traced-fetch';
+import { traceJob } from '../adapters/tracing/traced-job';
+import { functionTracer, traceInvocation } from '../adapters/tracing/tracer';
 import { type WorkerConfig, workerConfig } from '../core/config';
 import { komboClientFor } from '../core/kombo/client';
 import { processBatch } from '../core/sync/batch';
@@ -18,22 +22,25 @@ import { createJobRunner } from '../core/sync/job-runner';
 export interface WorkerWiring {
   readonly config: WorkerConfig;
   readonly clients: AwsClients;
+  /** When the function traces: the invocation, each job, its AWS calls and Kombo requests become subsegments. */
+  readonly tracer?: Tracer;
 }
 
 /** The configuration and clients from the function's environment, as in AWS. */
 export const workerFromEnvironment = (env: Record<string, string | undefined> = process.env): WorkerWiring => ({
   config: workerConfig(env),
-  clients: awsClients(),
+  clients: awsClients({ tracer: functionTracer }),
+  tracer: functionTracer,
 });
 
 /** The sync worker: everything it builds lives as long as the handler (one container). */
-export function createWorkerHandler({ config, clients }: WorkerWiring) {
-  const secrets = cachedSecrets(config.secrets, clients.secretsManager);
+export function createWorkerHandler({ config, clients, tracer }: WorkerWiring) {
   const kombo = komboClientFor({
     baseUrl: config.komboApiUrl,
-    apiKey: () => secrets.komboApiKey(),
+    apiKey: komboApiKey(config.apiKeySecret, clients.secretsManager),
     requestTimeoutMs: config.requestTimeoutMs,
     telemetry,
+    fetch: tracedFetch(tracer),
   });
   const integrations = new DynamoIntegrationStore(clients.dynamo, config.stateTable);
   const engine = createJobRunner(
@@ -62,12 +69,17 @@ export function createWorkerHandler({ config, clients }: WorkerWiring) {
     const { failedMessageIds } = await processBatch(
       messages,
       { remainingMs: () => context.getRemainingTimeInMillis() },
-      { run: (job, deadline) => engine.run(job, deadline), deadLetter, telemetry },
+      {
+        run: (runnable, deadline) => traceJob(tracer, runnable.job, () => engine.run(runnable, deadline)),
+        deadLetter,
+        telemetry,
+      },
     );
     return { batchItemFailures: failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
   }
 
   return middy(handleBatch)
+    .use(traceInvocation(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

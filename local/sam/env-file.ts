@@ -29,18 +29,26 @@ export function localFunctionEnvironments(
     return reachable.href.replace(/\/$/, '');
   };
   const common = {
-    // Empty whatever the template (a literal ARN with -c secretArn) or the shell says: in a Lambda runtime with
-    // SECRET_ARN set, the functions ignore the local-only secret overrides.
-    [ENV.secretArn]: '',
     // Queue URLs exactly as fauxqs named them; the SDK sends to the endpoint below, not to their host.
     [ENV.syncJobsQueueUrl]: served.queueUrl,
     [ENV.stateTable]: served.stateTable,
     [ENV.localSqsEndpoint]: reached(served.sqsEndpoint),
     [ENV.localDynamoDbEndpoint]: reached(served.dynamodbEndpoint),
   };
-  const kombo = { [ENV.komboApiUrl]: reached(served.komboApiUrl), [ENV.localKomboApiKey]: served.komboApiKey };
+  // Each secret ARN empty whatever the template (a literal ARN from context) or the shell says: in a Lambda runtime
+  // with its secret's ARN set, a function ignores the local-only secret overrides.
+  const kombo = {
+    [ENV.apiKeySecretArn]: '',
+    [ENV.komboApiUrl]: reached(served.komboApiUrl),
+    [ENV.localKomboApiKey]: served.komboApiKey,
+  };
   return {
-    webhook: { ...common, [ENV.localWebhookSecret]: options.webhookSecret, [ENV.localPreviousWebhookSecret]: '' },
+    webhook: {
+      ...common,
+      [ENV.webhookSecretArn]: '',
+      [ENV.localWebhookSecret]: options.webhookSecret,
+      [ENV.localPreviousWebhookSecret]: '',
+    },
     worker: {
       ...common,
       ...kombo,

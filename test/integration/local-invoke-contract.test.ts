@@ -79,13 +79,19 @@ describe('the env file and the local-invoke template', () => {
     const reached = (url: string) => url.replace('127.0.0.1', CONTAINER_HOSTNAME);
     for (const name of NAMES) {
       expect(envFile[ids[name]]).toMatchObject({
-        [ENV.secretArn]: '',
         [ENV.syncJobsQueueUrl]: local.served.queueUrl,
         [ENV.stateTable]: local.served.stateTable,
         [ENV.localSqsEndpoint]: reached(local.served.sqsEndpoint),
         [ENV.localDynamoDbEndpoint]: reached(local.served.dynamodbEndpoint),
       });
     }
+    // Each function's secret ARN cleared (the overrides count only then), and no function gets the other's.
+    expect(envFile[ids.webhook]).toMatchObject({ [ENV.webhookSecretArn]: '' });
+    for (const name of ['worker', 'fullSync'] as const) {
+      expect(envFile[ids[name]]).toMatchObject({ [ENV.apiKeySecretArn]: '' });
+      expect(envFile[ids[name]]).not.toHaveProperty(ENV.webhookSecretArn);
+    }
+    expect(envFile[ids.webhook]).not.toHaveProperty(ENV.apiKeySecretArn);
     expect(envFile[ids.worker]).toMatchObject({
       [ENV.recordsTable]: local.served.recordsTable,
       [ENV.deadLetterQueueUrl]: local.served.deadLetterQueueUrl,

@@ -81,17 +81,17 @@ describe('bundled webhook function from the cloud assembly', () => {
 });
 
 describe("the deployable template's webhook bundle", () => {
-  it('ignores a planted webhook secret even with SECRET_ARN cleared: it does not start', {
+  it('ignores a planted webhook secret even with WEBHOOK_SECRET_ARN cleared: it does not start', {
     timeout: 120_000,
   }, async () => {
     synthApp({ bundle: true, outdir: deployableOutdir }).app.synth();
     const { entry } = bundledFunction(deployableOutdir, 'KomboSyncStack', WEBHOOK_FUNCTION);
-    // The configuration someone who may edit the function could give it: SECRET_ARN empty, a secret they know.
-    expect(process.env.SECRET_ARN).toBe('');
+    // The configuration someone who may edit the function could give it: its secret's ARN empty, a secret they know.
+    expect(process.env.WEBHOOK_SECRET_ARN).toBe('');
     expect(process.env.KOMBO_WEBHOOK_SECRET).toBe(readTestWebhookSecret());
     // It fails at cold start, naming what was ignored: Lambda answers 500, and Kombo retries later.
     await expect(import(pathToFileURL(entry).href)).rejects.toThrow(
-      'set SECRET_ARN (KOMBO_WEBHOOK_SECRET is for local runs, and this bundle or runtime ignores it)',
+      'set WEBHOOK_SECRET_ARN (KOMBO_WEBHOOK_SECRET is for local runs, and this bundle or runtime ignores it)',
     );
     // The local-invoke bundle, in the same environment, takes it (its jobs repeat the first test's: FIFO drops them).
     expect((await handler(readEvent('webhook-data-changed.json'), context)).statusCode).toBe(200);

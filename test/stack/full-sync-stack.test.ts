@@ -66,6 +66,8 @@ describe('weekly full sync', () => {
         resource: expect.stringContaining('FullSyncFullSyncFunctionLogs'),
         condition: undefined,
       },
+      // X-Ray (tracing is on by default); these two actions take no resource.
+      { actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], resource: '"*"', condition: undefined },
       // Lambda's SqsDestination grant: the on-failure destination only.
       {
         actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
@@ -91,12 +93,12 @@ describe('weekly full sync', () => {
     expect(template.findOutputs('FullSyncFunctionName')).not.toEqual({});
   });
 
-  it("calls Kombo itself (bulk registration): the worker's Kombo URL and the secret in its environment, 15 minutes", () => {
+  it("calls Kombo itself (bulk registration): the worker's Kombo URL and the API key's secret in its environment, 15 minutes", () => {
     const fullSync = fullSyncFunction(template);
     expect(fullSync.Timeout).toBe(900);
     expect(fullSync.Environment.Variables).toMatchObject({
       KOMBO_API_URL: 'eu',
-      SECRET_ARN: { Ref: expect.stringMatching(/^Secret/) },
+      KOMBO_API_KEY_SECRET_ARN: { Ref: expect.stringMatching(/^Secret[0-9A-F]+$/) },
       STATE_TABLE: { Ref: expect.stringMatching(/^MirrorState/) },
       SYNC_JOBS_QUEUE_URL: { Ref: expect.stringMatching(/^SyncJobsQueue/) },
     });

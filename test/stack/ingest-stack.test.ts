@@ -39,7 +39,7 @@ describe('ingest stack', () => {
     });
   });
 
-  it('runs the webhook function on Node.js 22, ARM64, with the queue, secret and resources in its environment', () => {
+  it('runs the webhook function on Node.js 22, ARM64, with the queue, webhook secret and resources in its environment', () => {
     const { properties } = webhookFunction();
     expect(properties).toMatchObject({
       Runtime: 'nodejs22.x',
@@ -48,13 +48,13 @@ describe('ingest stack', () => {
       Environment: {
         Variables: {
           SYNC_JOBS_QUEUE_URL: { Ref: expect.stringMatching(/^SyncJobsQueue/) },
-          SECRET_ARN: { Ref: expect.stringMatching(/^Secret/) },
+          WEBHOOK_SECRET_ARN: { Ref: expect.stringMatching(/^SecretWebhookSecret/) },
           SYNC_RESOURCES: 'all',
           NODE_OPTIONS: '--enable-source-maps',
         },
       },
     });
-    expect(JSON.stringify(properties.Environment)).not.toMatch(/KOMBO_WEBHOOK_SECRET|KOMBO_API_KEY/);
+    expect(JSON.stringify(properties.Environment)).not.toMatch(/KOMBO_WEBHOOK_SECRET|KOMBO_API_KEY|"SECRET_ARN"/);
   });
 
   it('has a high-throughput FIFO sync-jobs queue with SSE, TLS only and a FIFO dead-letter queue', () => {
@@ -85,7 +85,7 @@ describe('ingest stack', () => {
     }
   });
 
-  it('lets the webhook function send to the queue, keep the registry, read the secret and write its own logs: nothing else', () => {
+  it('lets the webhook function send to the queue, keep the registry, read the webhook secret and write its own logs: nothing else', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
       JSON.stringify(policy.Properties.Roles).includes('IngressWebhookFunctionRole'),
     );
@@ -96,6 +96,8 @@ describe('ingest stack', () => {
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^IngressWebhookFunctionLogs/), 'Arn'] },
       },
+      // X-Ray (tracing is on by default); these two actions take no resource.
+      { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
       {
         Effect: 'Allow',
         Action: 'sqs:SendMessage',
@@ -106,32 +108,19 @@ describe('ingest stack', () => {
         Action: 'dynamodb:UpdateItem',
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^MirrorState/), 'Arn'] },
       },
-      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: expect.stringMatching(/^Secret/) } },
+      {
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: { Ref: expect.stringMatching(/^SecretWebhookSecret/) },
+      },
     ]);
     const roles = Object.values(template.findResources('AWS::IAM::Role'));
     expect(roles.every((role) => role.Properties.ManagedPolicyArns === undefined)).toBe(true);
   });
 
-  it('creates the secret with a random webhook secret and an empty API key to be set by the operator', () => {
-    template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      GenerateSecretString: { SecretStringTemplate: '{"kombo_api_key":""}', GenerateStringKey: 'webhook_secret' },
-    });
-  });
-
   it('outputs the webhook URL to paste into Kombo', () => {
     const outputs = template.findOutputs('WebhookUrl');
     expect(JSON.stringify(outputs.WebhookUrl?.Value)).toContain('/webhooks/kombo');
-  });
-
-  it('uses an existing secret passed by ARN in context instead of creating one', () => {
-    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kombo-AbCdEf';
-    const withExisting = synthTemplate({ context: { secretArn: arn } });
-    withExisting.resourceCountIs('AWS::SecretsManager::Secret', 0);
-    withExisting.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn }]),
-      },
-    });
   });
 
   it('lets the functions decrypt an existing secret with its customer-managed key, only through Secrets Manager', () => {

@@ -41,7 +41,7 @@ describe('mirror tables', () => {
   });
 
   it('can be told to delete the tables with the stack (dev stacks)', () => {
-    const dev = synthTemplate({ context: { retainTables: 'false' } });
+    const dev = synthTemplate({ context: { retainTables: 'false', deletionProtection: 'false' } });
     for (const table of Object.values(dev.findResources('AWS::DynamoDB::GlobalTable')))
       expect(table.DeletionPolicy).toBe('Delete');
   });
@@ -86,6 +86,8 @@ describe('sync worker', () => {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resource: expect.stringContaining('WorkerWorkerFunctionLogs'),
       },
+      // X-Ray (tracing is on by default); these two actions take no resource.
+      { actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], resource: '"*"' },
       {
         actions: [
           'sqs:ChangeMessageVisibility',
@@ -124,7 +126,8 @@ describe('sync worker', () => {
           /^\[\{"Fn::GetAtt":\["SyncJobsDeadLetterQueue[0-9A-F]+","Arn"\]\},\{"Fn::GetAtt":\["SyncJobsQueue[0-9A-F]+","Arn"\]\}\]$/,
         ),
       },
-      { actions: ['secretsmanager:GetSecretValue'], resource: expect.stringContaining('Secret') },
+      // The API key's secret, never the webhook secret's.
+      { actions: ['secretsmanager:GetSecretValue'], resource: expect.stringMatching(/^\{"Ref":"Secret[0-9A-F]+"\}$/) },
     ]);
   });
 

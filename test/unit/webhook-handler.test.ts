@@ -28,7 +28,7 @@ const batchInputs = () =>
 beforeAll(async () => {
   const config = webhookConfig({
     SYNC_JOBS_QUEUE_URL: QUEUE_URL,
-    SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kombo-sync-AbCdEf',
+    WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kombo-sync-webhook-AbCdEf',
     SYNC_RESOURCES: 'all',
     STATE_TABLE: 'kombo-sync-state',
   });
@@ -40,9 +40,7 @@ beforeEach(() => {
   secretsManager.reset();
   dynamo.reset();
   dynamo.on(UpdateCommand).resolves({});
-  secretsManager
-    .on(GetSecretValueCommand)
-    .resolves({ SecretString: JSON.stringify({ webhook_secret: SECRET, kombo_api_key: 'k' }) });
+  secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ webhook_secret: SECRET }) });
 });
 
 describe('webhook handler', () => {
@@ -138,7 +136,7 @@ describe('webhook handler', () => {
     expect(response.headers).toEqual({ 'content-type': 'application/json' });
   });
 
-  it('in Lambda with SECRET_ARN set, refuses a planted KOMBO_WEBHOOK_SECRET and warns once, naming no value', async () => {
+  it('in Lambda with WEBHOOK_SECRET_ARN set, refuses a planted KOMBO_WEBHOOK_SECRET and warns once, naming no value', async () => {
     const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
     sqs
       .on(SendMessageBatchCommand)
@@ -147,7 +145,7 @@ describe('webhook handler', () => {
     const edited = createWebhookHandler(
       webhookFromEnvironment({
         SYNC_JOBS_QUEUE_URL: QUEUE_URL,
-        SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kombo-sync-AbCdEf',
+        WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kombo-sync-webhook-AbCdEf',
         STATE_TABLE: 'kombo-sync-state',
         AWS_LAMBDA_FUNCTION_NAME: 'KomboSyncStack-IngressWebhookFunction',
         AWS_SAM_LOCAL: 'true',
@@ -161,11 +159,15 @@ describe('webhook handler', () => {
     );
     expect(forged.statusCode).toBe(401);
     expect((await edited(signedEvent(body), context)).statusCode).toBe(200);
+    // It reads its own secret, the webhook secret, and no other.
+    expect(secretsManager.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input.SecretId)).toEqual([
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kombo-sync-webhook-AbCdEf',
+    ]);
     // Once per container (the forged request's own warning aside), by name only.
     const ignored = warn.mock.calls.filter(([message]) => String(message).startsWith('local-only secret overrides'));
     expect(ignored).toEqual([
       [
-        'local-only secret overrides ignored: a deployable bundle, or SECRET_ARN set in Lambda',
+        'local-only secret overrides ignored: a deployable bundle, or a secret ARN set in Lambda',
         { ignoredVariables: ['KOMBO_WEBHOOK_SECRET'] },
       ],
     ]);

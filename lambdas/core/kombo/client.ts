@@ -313,11 +313,14 @@ export function komboClientFor(options: {
   apiKey: () => Promise<string>;
   requestTimeoutMs: number;
   telemetry: Telemetry;
+  /** The functions pass one that traces each request when they trace. @default Node's fetch */
+  fetch?: typeof fetch;
 }): KomboClient {
   return new KomboClient({
     baseUrl: options.baseUrl,
     apiKey: options.apiKey,
     requestTimeoutMs: options.requestTimeoutMs,
+    fetch: options.fetch,
     ...telemetryHooks(options.telemetry),
   });
 }
