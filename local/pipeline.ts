@@ -12,7 +12,9 @@ import { RECORDS_TABLE, STATE_TABLE, SYNC_JOBS_QUEUE } from './aws/names';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalSqs, startLocalSqs } from './aws/sqs-server';
 import { type FakeKombo, type FakeKomboOptions, startFakeKombo } from './fake-kombo';
 import { invokeAsync } from './runtime/async-invoke';
+import { type InvokableHandler, type LocalLambdaEndpoint, startLambdaEndpoint } from './runtime/lambda-endpoint';
 import { type InvocationReport, type PollOptions, pollUntilEmpty, type WorkerHandler } from './runtime/queue-poller';
+import type { LocalRuntime } from './runtime/runtime-file';
 import { type LocalWebhookEndpoint, startWebhookEndpoint, type WebhookHandler } from './runtime/webhook-server';
 
 /**
@@ -45,6 +47,10 @@ export interface Pipeline {
   invokeFullSyncAsync(event: unknown): Promise<{ succeeded: boolean; attempts: number }>;
   /** The full-sync function's on-failure destination. */
   readonly fullSyncFailureQueueUrl: string;
+  /** Lambda's Invoke API for the full-sync function, for callers in another process (the operator CLI). */
+  readonly lambda: LocalLambdaEndpoint & { readonly fullSyncFunctionName: string };
+  /** What `.local/runtime.json` says of this pipeline (see local/runtime/runtime-file.ts). */
+  runtime(): LocalRuntime;
   close(): Promise<void>;
 }
 
@@ -52,6 +58,10 @@ export interface Pipeline {
 export { RECORDS_TABLE, STATE_TABLE };
 
 const WEBHOOK_SECRET = 'whsec_pipeline_test';
+/** The name the local Lambda endpoint serves the full-sync function under (a stack would generate one). */
+export const FULL_SYNC_FUNCTION = 'kombo-sync-full-sync';
+/** The deployed function's timeout (lib/weekly-full-sync.ts). */
+const FULL_SYNC_TIMEOUT_MS = 15 * 60_000;
 
 export async function startPipeline(
   options: {
@@ -103,8 +113,22 @@ export async function startPipeline(
   });
   const webhookHandler: WebhookHandler = createWebhookHandler({ config: webhookConfig(env), clients });
   const workerHandler: WorkerHandler = createWorkerHandler({ config: workerConfig(env), clients });
-  const fullSyncHandler = createFullSyncHandler({ config: fullSyncConfig(env), clients });
+  const fullSyncHandler = createFullSyncHandler({ config: fullSyncConfig(env), clients }) as InvokableHandler;
+  const invokeFullSyncAsync = (event: unknown) =>
+    invokeAsync(fullSyncHandler, event, {
+      functionName: FULL_SYNC_FUNCTION,
+      retryAttempts: 2,
+      sqs: sqs.client,
+      onFailureQueueUrl: fullSyncFailureQueueUrl,
+    });
   const webhook = await startWebhookEndpoint(webhookHandler);
+  const lambda = await startLambdaEndpoint({
+    [FULL_SYNC_FUNCTION]: {
+      handler: fullSyncHandler,
+      invokeAsync: invokeFullSyncAsync,
+      timeoutMs: FULL_SYNC_TIMEOUT_MS,
+    },
+  });
 
   const query = async (table: string, pk: string) => {
     const items: Record<string, unknown>[] = [];
@@ -139,21 +163,35 @@ export async function startPipeline(
     stateItems: (integrationId) => query(STATE_TABLE, statePartition(integrationId)),
     registryItems: () => query(STATE_TABLE, REGISTRY_PARTITION),
     fullSyncFailureQueueUrl,
-    invokeFullSyncAsync: (event) =>
-      invokeAsync(fullSyncHandler as (event: unknown, context: Context) => Promise<unknown>, event, {
-        functionName: 'full-sync',
-        retryAttempts: 2,
-        sqs: sqs.client,
-        onFailureQueueUrl: fullSyncFailureQueueUrl,
-      }),
+    invokeFullSyncAsync,
     invokeFullSync: (event) =>
       fullSyncHandler(event, {
-        functionName: 'full-sync',
+        functionName: FULL_SYNC_FUNCTION,
         awsRequestId: `local-${Date.now()}`,
         getRemainingTimeInMillis: () => 300_000,
       } as Context),
+    lambda: { endpoint: lambda.endpoint, close: () => lambda.close(), fullSyncFunctionName: FULL_SYNC_FUNCTION },
+    runtime: () => ({
+      version: 1,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      region: LOCAL_REGION,
+      // A copy: the SDK marks the credentials objects it was given (`$source`).
+      credentials: { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey },
+      endpoints: { dynamodb: dynamo.endpoint, sqs: sqs.endpoint, lambda: lambda.endpoint },
+      recordsTable: RECORDS_TABLE,
+      stateTable: STATE_TABLE,
+      syncJobsQueueUrl: queueUrl,
+      deadLetterQueueUrl,
+      fullSyncFailureQueueUrl,
+      fullSyncFunctionName: FULL_SYNC_FUNCTION,
+      syncResources: env[ENV.syncResources] ?? 'all',
+      webhookUrl: webhook.url,
+      kombo: { apiUrl: kombo.baseUrl, adminUrl: kombo.adminUrl, apiKey: kombo.apiKey },
+    }),
     async close() {
       await webhook.close();
+      await lambda.close();
       for (const client of [clients.dynamo, clients.sqs, clients.secretsManager]) client.destroy();
       await Promise.all([kombo.close(), sqs.close(), dynamo.close()]);
     },

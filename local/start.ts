@@ -5,14 +5,14 @@
  * (signed `integration-created` webhooks), lets them backfill, changes a record and sends
  * `data-changed`, runs a full sync, prints what the mirror holds, and then keeps serving webhooks
  * until Ctrl-C. `npm start -- --once` stops after the demo (exit code 1 if the mirror is wrong).
+ * While it serves, `.local/runtime.json` says where everything is, for the operator CLI's `--local`.
  */
+import './runtime/quiet-env';
 import { startPipeline } from './pipeline';
+import { DEFAULT_RUNTIME_FILE, removeRuntimeFile, writeRuntimeFile } from './runtime/runtime-file';
 import { readTestWebhookSecret, TEST_WEBHOOK_SECRET_FILE } from './test-webhook-secret';
 
 const once = process.argv.includes('--once');
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 const DEMO = [
   { id: 'greenhouse:demo', category: 'ATS', seeds: { 'ats/candidates': 300, 'ats/applications': 400, 'ats/jobs': 25 } },
@@ -32,6 +32,7 @@ say(`  webhook endpoint  POST ${pipeline.webhook.url}   (sign with the test secr
 say(`  fake Kombo API    ${pipeline.kombo.baseUrl}   (admin: ${pipeline.kombo.adminUrl})`);
 say(`  DynamoDB          ${pipeline.dynamo.endpoint}   tables kombo-sync-records, kombo-sync-state`);
 say(`  SQS               ${pipeline.sqs.endpoint}   queue ${pipeline.queueUrl}`);
+say(`  Lambda (invoke)   ${pipeline.lambda.endpoint}   function ${pipeline.lambda.fullSyncFunctionName}`);
 
 let failures = 0;
 const drain = async () => {
@@ -109,6 +110,9 @@ if (once) {
   process.exit(healthy ? 0 : 1);
 }
 
+writeRuntimeFile(pipeline.runtime());
+process.once('exit', () => removeRuntimeFile());
+say(`published for \`npx kombo-sync <command> --local\`: ${DEFAULT_RUNTIME_FILE}`);
 say('serving: send webhooks to the endpoint above (or drive the fake through its admin API); Ctrl-C stops');
 const poller = setInterval(() => {
   void drain().then((invocations) => {

@@ -54,6 +54,28 @@ describe('dependency direction', () => {
     expect(offending).toEqual([]);
   });
 
+  it('the operator CLI (cli/) reuses adapters and core, never a handler; of local/ only the runtime file', () => {
+    const offending = sourceFiles('cli').flatMap((file) =>
+      importsOf(file)
+        .filter(
+          (target) =>
+            /^lambdas\/(webhook|worker|full-sync)\//.test(target) ||
+            (target.startsWith('local/') && target !== 'local/runtime/runtime-file'),
+        )
+        .map((target) => `${file} imports ${target}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('nothing the stack or the functions load imports the CLI', () => {
+    const offending = [...sourceFiles('lambdas'), ...sourceFiles('lib')].flatMap((file) =>
+      importsOf(file)
+        .filter((target) => target.startsWith('cli/'))
+        .map((target) => `${file} imports ${target}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
   it('the ports live in one folder', () => {
     const declaresPort = sourceFiles('lambdas/core')
       .filter((file) => !file.startsWith('lambdas/core/ports/'))
