@@ -42,6 +42,8 @@ export function createWebhookHandler({ config, clients, tracer }: WebhookWiring)
       { body: event.body, isBase64Encoded: event.isBase64Encoded, signature },
       deps,
     );
+    // Only a verified event names its integration: an unsigned body never reaches the trace.
+    if (response.integrationId) tracer?.putAnnotation('integrationId', response.integrationId);
     return {
       statusCode: response.statusCode,
       headers: { 'content-type': 'application/json' },

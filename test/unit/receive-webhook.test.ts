@@ -284,6 +284,7 @@ describe('lifecycle webhooks', () => {
     expect(response).toEqual({
       statusCode: 200,
       body: { status: 'accepted', jobs: 2, resources: ['ats/candidates', 'ats/jobs'] },
+      integrationId: 'greenhouse:g9',
     });
     expect(registry.calls).toEqual([
       {
@@ -373,7 +374,11 @@ describe('lifecycle webhooks', () => {
       updated_at: '2026-11-27T09:00:00Z',
     };
     const response = await send(signed(lifecycle('integration-state-changed', data)));
-    expect(response).toEqual({ statusCode: 200, body: { status: 'ignored', reason: 'older than the stored state' } });
+    expect(response).toEqual({
+      statusCode: 200,
+      body: { status: 'ignored', reason: 'older than the stored state' },
+      integrationId: 'personio:p',
+    });
     expect(queue.sent).toEqual([]);
     expect(telemetry.counted('LifecycleEventIgnored')).toBe(1);
   });

@@ -16,6 +16,12 @@ export interface WebhookRequest {
   readonly signature: string | undefined;
 }
 
+/** `data-changed` names its integration `integration_id`, the lifecycle events `id`. */
+function integrationNamed(data: Record<string, unknown>): { integrationId?: string } {
+  const id = data.integration_id ?? data.id;
+  return typeof id === 'string' && id !== '' ? { integrationId: id } : {};
+}
+
 const HANDLERS = {
   'data-changed': onDataChanged,
   'integration-created': onIntegrationCreated,
@@ -73,7 +79,7 @@ export async function receiveWebhook(request: WebhookRequest, deps: WebhookDepen
   if (Object.hasOwn(HANDLERS, event.type)) {
     const response = await HANDLERS[event.type as keyof typeof HANDLERS](event, { ...deps, telemetry: scoped });
     if (response.statusCode === 200 && response.body.status === 'accepted') scoped.count('WebhookAccepted');
-    return response;
+    return { ...response, ...integrationNamed(event.data) };
   }
 
   // Answering anything but 200 would only make Kombo retry an event we do not act on.

@@ -3,6 +3,8 @@ import type { IntegrationRegistry, JobQueue, Telemetry } from '../ports';
 export interface WebhookResponse {
   readonly statusCode: number;
   readonly body: Record<string, unknown>;
+  /** The integration a verified event is about, when it names one: for the function's trace, never the answer. */
+  readonly integrationId?: string;
 }
 
 export interface WebhookDependencies {
