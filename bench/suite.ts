@@ -18,7 +18,7 @@ const REFERENCE_CELLS: Record<BenchConfig['referenceCells'], string> = {
 };
 
 const NOTE =
-  'One process holds the fake Kombo, fauxqs, dynalite (data on disk) behind the AWS-rules proxy, and the worker (the memory part runs the worker in a child process). Wall times compare clients on this machine; dynalite, not DynamoDB, bounds the write rate.';
+  "The bench's process holds the fake Kombo, fauxqs, the AWS-rules proxy and the worker; dynalite (data on disk) runs behind the proxy in a child process (the memory part runs the worker in a child process too). Wall times compare clients on this machine; dynalite, not DynamoDB, bounds the write rate.";
 
 export async function runSuite(config: BenchConfig, log: (line: string) => void = console.log): Promise<string[]> {
   const started = performance.now();
@@ -37,7 +37,7 @@ export async function runSuite(config: BenchConfig, log: (line: string) => void 
     );
     log(textTable(throughputRows(result)));
     files.push(writeJson(config.resultsDir, 'throughput.json', { benchmark: 'throughput', ...header, ...result }));
-    const caption = `${header.machine.cpus} cores, Node ${header.machine.node}; fake Kombo, fauxqs, dynalite (on disk) in one process; L injected by the fake, D by the proxy`;
+    const caption = `${header.machine.cpus} cores, Node ${header.machine.node}; fake Kombo, fauxqs and the worker in one process, dynalite (on disk) in another; L injected by the fake, D by the proxy`;
     files.push(...writeChart(config.resultsDir, result, caption));
   }
   if (config.parts.includes('capacity')) {
