@@ -24,6 +24,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { BUNDLE_KIND, BUNDLE_KIND_EXPRESSION } from '../lambdas/contracts';
 import { BUNDLING_CONTEXT_KEY, SYNC_FUNCTION_BUNDLING } from '../lib/sync-function';
 import { bundledFunction, WEBHOOK_FUNCTION } from '../local/cdk-out';
 import { synthApp } from '../test/support/synth';
@@ -69,27 +70,53 @@ interface Variant {
   readonly what: string;
   readonly overrides: Record<string, unknown>;
   readonly functions: readonly FunctionName[];
+  /** CDK context besides the bundling overrides. @default none: as `cdk synth` deploys */
+  readonly context?: Record<string, unknown>;
 }
+
+/**
+ * Every bundle measured is built as the local-invoke kind (lambdas/contracts.ts BUNDLE_KIND): it takes the
+ * local webhook secret override, so the handler latency runs without Secrets Manager. The kind is one string
+ * literal in the code; nothing else differs from the deployed bundle.
+ */
+const MEASURABLE_BUNDLE = { [BUNDLE_KIND_EXPRESSION]: JSON.stringify(BUNDLE_KIND.localInvoke) };
+
+/**
+ * The X-Ray SDK in the tracer requires @smithy packages and node built-ins at run time (CommonJS): without the
+ * bundled SDK, or without the LAZY_BUILTINS aliases, the ESM bundle cannot resolve them, so those variants
+ * measure with tracing off (as before tracing).
+ */
+const WITHOUT_TRACING = { tracing: false };
 
 const VARIANTS: readonly Variant[] = [
   {
     name: 'before',
-    what: 'AWS SDK external (from the runtime), createRequire banner, map with sources',
+    what: 'AWS SDK external (from the runtime), createRequire banner, map with sources, no tracing',
     overrides: BEFORE,
     functions: ALL,
+    context: WITHOUT_TRACING,
   },
   { name: 'after', what: 'SYNC_FUNCTION_BUNDLING in lib/sync-function.ts', overrides: {}, functions: ALL },
   {
+    name: 'after, tracing off',
+    what: '-c tracing=false: the tracer is not loaded',
+    overrides: {},
+    functions: ['webhook'],
+    context: WITHOUT_TRACING,
+  },
+  {
     name: 'after, SDK external',
-    what: 'bundleAwsSDK: false',
+    what: 'bundleAwsSDK: false, tracing off',
     overrides: { bundleAwsSDK: false },
     functions: ['webhook'],
+    context: WITHOUT_TRACING,
   },
   {
     name: 'after, built-ins imported',
-    what: 'no LAZY_BUILTINS aliases: static ESM imports of node built-ins',
+    what: 'no LAZY_BUILTINS aliases: static ESM imports of node built-ins, tracing off',
     overrides: { esbuildArgs: {} },
     functions: ['webhook'],
+    context: WITHOUT_TRACING,
   },
   {
     name: 'after, map with sources',
@@ -279,7 +306,10 @@ function synthVariant(variant: Variant, workDir: string): Bundle[] {
   const { app, stack } = synthApp({
     bundle: true,
     outdir,
-    context: { [BUNDLING_CONTEXT_KEY]: { ...variant.overrides, metafile: true } },
+    context: {
+      ...variant.context,
+      [BUNDLING_CONTEXT_KEY]: { define: MEASURABLE_BUNDLE, ...variant.overrides, metafile: true },
+    },
   });
   app.synth();
   const template = JSON.parse(readFileSync(path.join(outdir, `${stack.artifactId}.template.json`), 'utf8')) as {

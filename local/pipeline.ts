@@ -1,6 +1,6 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { awsClients } from '../lambdas/adapters/aws-clients';
+import { queryAll } from '../lambdas/adapters/dynamodb/query-items';
 import { ENV } from '../lambdas/contracts';
 import { fullSyncConfig, webhookConfig, workerConfig } from '../lambdas/core/config';
 import { REGISTRY_PARTITION, recordPartition, statePartition } from '../lambdas/core/table-keys';
@@ -130,23 +130,12 @@ export async function startPipeline(
     },
   });
 
-  const query = async (table: string, pk: string) => {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamo.documents.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  };
+  const query = (table: string, pk: string) =>
+    queryAll(dynamo.documents, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+    });
 
   return {
     kombo,

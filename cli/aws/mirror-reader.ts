@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { queryItems } from '../../lambdas/adapters/dynamodb/query-items';
 import { backoffMs, sleep } from '../../lambdas/core/backoff';
 import { recordPartition } from '../../lambdas/core/table-keys';
 
@@ -92,19 +93,11 @@ export class MirrorReader {
   }
 
   private async *items(partition: Partition, projection: string): AsyncGenerator<Record<string, unknown>> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ProjectionExpression: projection,
-          ExpressionAttributeValues: { ':pk': recordPartition(partition.integrationId, partition.resource) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      yield* page.Items ?? [];
-      start = page.LastEvaluatedKey;
-    } while (start);
+    yield* queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ProjectionExpression: projection,
+      ExpressionAttributeValues: { ':pk': recordPartition(partition.integrationId, partition.resource) },
+    });
   }
 }

@@ -1,5 +1,6 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { queryAll } from '../../lambdas/adapters/dynamodb/query-items';
 import { statePartition } from '../../lambdas/core/table-keys';
 
 /**
@@ -112,22 +113,12 @@ async function queryPrefix(
   prefix: string,
   projection: string,
 ): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ProjectionExpression: projection,
-        // `resource` is a DynamoDB reserved word.
-        ExpressionAttributeNames: { '#resource': 'resource' },
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
+  return queryAll(client, {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ProjectionExpression: projection,
+    // `resource` is a DynamoDB reserved word.
+    ExpressionAttributeNames: { '#resource': 'resource' },
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+  });
 }

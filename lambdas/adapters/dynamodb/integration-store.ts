@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ACTIVE_STATE,
   DELETED_STATE,
@@ -13,6 +13,7 @@ import {
 import { REGISTRY_PARTITION, STATE_META_KEY, statePartition } from '../../core/table-keys';
 import { isConditionFailed } from './errors';
 import { integrationStateOf, LEGACY_BLOCK_FIELDS } from './integration-meta';
+import { queryAll } from './query-items';
 import { registeredIntegrationOf } from './registry-items';
 
 type RegisterInput = Parameters<IntegrationRegistry['register']>[0];
@@ -122,21 +123,12 @@ export class DynamoIntegrationStore implements IntegrationRegistry, IntegrationS
   }
 
   async list(): Promise<RegisteredIntegration[]> {
-    const integrations: RegisteredIntegration[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': REGISTRY_PARTITION },
-          ExclusiveStartKey: start,
-        }),
-      );
-      integrations.push(...(page.Items ?? []).map(registeredIntegrationOf));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return integrations;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': REGISTRY_PARTITION },
+    });
+    return items.map(registeredIntegrationOf);
   }
 
   async get(id: string): Promise<RegisteredIntegration | undefined> {

@@ -3,7 +3,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
@@ -22,6 +21,7 @@ import {
 } from '../../core/table-keys';
 import { deleteKeys, purgePartitionPage } from './batch-delete';
 import { isConditionFailed } from './errors';
+import { queryItems } from './query-items';
 
 /** How long what a full walk's page saw is kept. */
 const SEEN_PAGE_TTL_SECONDS = 30 * 24 * 3600;
@@ -96,24 +96,17 @@ export class DynamoStateStore implements StateStore {
 
   async seenIds(walk: Walk): Promise<Set<string>> {
     const seen = new Set<string>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          ConsistentRead: true,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ProjectionExpression: 'ids',
-          ExpressionAttributeValues: {
-            ':pk': statePartition(walk.integrationId),
-            ':prefix': seenPrefix(walk.resource, walk.startedAt),
-          },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) for (const id of (item.ids as string[] | undefined) ?? []) seen.add(id);
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = queryItems(this.client, {
+      TableName: this.tableName,
+      ConsistentRead: true,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ProjectionExpression: 'ids',
+      ExpressionAttributeValues: {
+        ':pk': statePartition(walk.integrationId),
+        ':prefix': seenPrefix(walk.resource, walk.startedAt),
+      },
+    });
+    for await (const item of pages) for (const id of (item.ids as string[] | undefined) ?? []) seen.add(id);
     return seen;
   }
 
