@@ -4,7 +4,7 @@ import { DynamoRecordStore } from '../../lambdas/adapters/dynamodb/records-store
 import { toRecordItem } from '../../lambdas/core/sync/record-item';
 import { recordPartition } from '../../lambdas/core/table-keys';
 import { type Pipeline, RECORDS_TABLE, startPipeline } from '../../local/pipeline';
-import { expectedMirror, mirrorOf } from '../support/mirror';
+import { expectedMirror, mirrorOf, tombstonedIds } from '../support/mirror';
 import { sendWebhook } from '../support/pipeline-jobs';
 
 /**
@@ -25,6 +25,14 @@ beforeAll(async () => {
 afterAll(async () => pipeline?.close());
 
 const webhook = (type: string, data: Record<string, unknown>) => sendWebhook(pipeline, type, data);
+const integrationDeleted = (id: string) =>
+  webhook('integration-deleted', {
+    id,
+    tool: 'personio',
+    category: 'HRIS',
+    end_user: null,
+    deleted_at: new Date().toISOString(),
+  });
 const created = (id: string, category: 'ATS' | 'HRIS', originId = `origin-${id}`) =>
   webhook('integration-created', {
     id,
@@ -154,13 +162,7 @@ describe('integration lifecycle', () => {
     const id = 'personio:lifecycle-gone';
     await backfilled(id, 'hris/employees', 400);
     await backfilled(id, 'hris/absences', 100);
-    await webhook('integration-deleted', {
-      id,
-      tool: 'personio',
-      category: 'HRIS',
-      end_user: null,
-      deleted_at: new Date().toISOString(),
-    });
+    await integrationDeleted(id);
     await pipeline.kombo
       .sendDataChanged({
         url: pipeline.webhook.url,
@@ -203,13 +205,7 @@ describe('deletion during a walk', () => {
     await fullSyncOf(id, 'hris/timesheets');
     const running = pipeline.runWorker();
     await new Promise((resolve) => setTimeout(resolve, 450));
-    await webhook('integration-deleted', {
-      id,
-      tool: 'personio',
-      category: 'HRIS',
-      end_user: null,
-      deleted_at: new Date().toISOString(),
-    });
+    await integrationDeleted(id);
     await running;
     await pipeline.runWorker();
     pipeline.kombo.clearFaults();
@@ -345,12 +341,7 @@ describe('full sync and sweep', () => {
 
     await pipeline.runWorker();
     const stored = await pipeline.storedRecords(id, 'hris/absences');
-    expect(
-      stored
-        .filter((item) => item.data_encoding === 'tombstone')
-        .map((item) => item.id)
-        .sort(),
-    ).toEqual([...vanished].sort());
+    expect(tombstonedIds(stored)).toEqual([...vanished].sort());
   });
 
   it('brakes a sweep that would remove more than 20%, until an operator forces it', async () => {

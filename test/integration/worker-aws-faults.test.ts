@@ -4,7 +4,7 @@ import { recordPartition } from '../../lambdas/core/table-keys';
 import { drainQueue } from '../../local/aws/drain-queue';
 import { type Pipeline, startPipeline } from '../../local/pipeline';
 import { pollOnce, type WorkerHandler } from '../../local/runtime/queue-poller';
-import { expectedMirror, mirrorOf } from '../support/mirror';
+import { expectedMirror, mirrorOf, tombstonedIds } from '../support/mirror';
 import { sendDeltaJob } from '../support/pipeline-jobs';
 
 /**
@@ -184,12 +184,7 @@ describe('the sweep when Kombo answers 404 to unknown ids (an older version of i
     }
     expect(pipeline.kombo.requests.some((request) => request.status === 404)).toBe(true);
     const stored = await pipeline.storedRecords(id, 'hris/locations');
-    expect(
-      stored
-        .filter((item) => item.data_encoding === 'tombstone')
-        .map((item) => item.id)
-        .sort(),
-    ).toEqual([...vanished].sort());
+    expect(tombstonedIds(stored)).toEqual([...vanished].sort());
     expect((await cursorItem(id, 'hris/locations'))?.last_walk).toMatchObject({
       swept: 3,
       sweep_candidates: 3,

@@ -2,7 +2,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordPartition } from '../../lambdas/core/table-keys';
 import { type Pipeline, RECORDS_TABLE, startPipeline } from '../../local/pipeline';
-import { expectedMirror, mirrorOf } from '../support/mirror';
+import { expectedMirror, mirrorOf, tombstonedIds } from '../support/mirror';
 
 /**
  * Long walks continue: with a time budget that fits only a few pages per invocation, a backfill
@@ -98,12 +98,7 @@ describe('long full walks and purges under a tiny time budget', () => {
     expect(mirrorOf(stored.filter((item) => item.data_encoding !== 'tombstone'))).toEqual(
       expectedMirror(pipeline.kombo, id, 'hris/absences'),
     );
-    expect(
-      stored
-        .filter((item) => item.data_encoding === 'tombstone')
-        .map((item) => item.id)
-        .sort(),
-    ).toEqual([...vanished].sort());
+    expect(tombstonedIds(stored)).toEqual([...vanished].sort());
     const lastWalk = (await pipeline.stateItems(id)).find((item) => item.sk === 'cursor#hris/absences')?.last_walk;
     expect(lastWalk).toMatchObject({ kind: 'full', pages: 4, swept: 20 });
     expect((lastWalk as { invocations: number }).invocations).toBeGreaterThanOrEqual(3);

@@ -27,3 +27,11 @@ export function mirrorOf(items: Record<string, unknown>[]) {
     }))
     .sort((a, b) => String(a.id).localeCompare(String(b.id)));
 }
+
+/** The ids of the tombstones among stored items, sorted. */
+export function tombstonedIds(items: Record<string, unknown>[]): string[] {
+  return items
+    .filter((item) => item.data_encoding === 'tombstone')
+    .map((item) => String(item.id))
+    .sort();
+}
