@@ -5,8 +5,8 @@
  * (passes: list requests without a cursor), and that the mirror is complete afterwards.
  */
 import { DEFAULT_ENGINE_SETTINGS } from '../lambdas/core/sync/settings';
-import { type BenchConfig, CHANGED_MODEL, RESOURCE } from './config';
-import { expectStored, round, seedIntegration, slowKombo, startBenchPipeline } from './harness';
+import { type BenchConfig, RESOURCE } from './config';
+import { expectStored, round, seedIntegration, sendDataChanged, slowKombo, startBenchPipeline } from './harness';
 import type { Progress } from './throughput';
 
 export interface BurstResult {
@@ -54,14 +54,8 @@ export async function measureBurst(config: BenchConfig, progress: Progress = () 
       let next = 0;
       const sender = async () => {
         while (next < events) {
-          const event = ++next;
-          const { status } = await pipeline.kombo.sendDataChanged({
-            url: pipeline.webhook.url,
-            secret: pipeline.webhookSecret,
-            integrationId,
-            changedModels: [CHANGED_MODEL],
-          });
-          if (status !== 200) throw new Error(`webhook answered ${status} to event ${event}`);
+          next++;
+          await sendDataChanged(pipeline, integrationId);
           if (intervalMs > 0) await new Promise((resolve) => setTimeout(resolve, intervalMs));
         }
       };

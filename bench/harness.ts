@@ -59,6 +59,17 @@ export interface SyncRun {
   readonly komboRequests: number;
 }
 
+/** A signed `data-changed` webhook for the bench's resource; anything but 200 stops the bench. */
+export async function sendDataChanged(pipeline: Pipeline, integrationId: string): Promise<void> {
+  const { status } = await pipeline.kombo.sendDataChanged({
+    url: pipeline.webhook.url,
+    secret: pipeline.webhookSecret,
+    integrationId,
+    changedModels: [CHANGED_MODEL],
+  });
+  if (status !== 200) throw new Error(`webhook answered ${status} for ${integrationId}`);
+}
+
 /**
  * One sync as production runs it: a signed `data-changed` webhook (or `full` job already enqueued),
  * then the worker drains the queue. Timed from the webhook to the empty queue.
@@ -67,13 +78,7 @@ export async function syncOnce(pipeline: Pipeline, integrationId: string, how: '
   const requestsBefore = pipeline.kombo.requests.length;
   const started = performance.now();
   if (how === 'webhook') {
-    const { status } = await pipeline.kombo.sendDataChanged({
-      url: pipeline.webhook.url,
-      secret: pipeline.webhookSecret,
-      integrationId,
-      changedModels: [CHANGED_MODEL],
-    });
-    if (status !== 200) throw new Error(`webhook answered ${status}`);
+    await sendDataChanged(pipeline, integrationId);
   } else {
     await pipeline.invokeFullSync({ integration_id: integrationId, resources: [RESOURCE] });
   }

@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ENV } from '../lambdas/contracts';
 import { RECORDS_TABLE, STATE_TABLE } from '../local/pipeline';
-import { type BenchConfig, CHANGED_MODEL } from './config';
-import { expectStored, seedIntegration, startBenchPipeline } from './harness';
+import type { BenchConfig } from './config';
+import { expectStored, seedIntegration, sendDataChanged, startBenchPipeline } from './harness';
 import type { Progress } from './throughput';
 import type { WorkerMemory } from './worker-process';
 
@@ -67,13 +67,7 @@ export async function measureMemory(config: BenchConfig, progress: Progress = ()
     try {
       const integrationId = `personio:memory-${records}`;
       seedIntegration(pipeline, integrationId, records);
-      const { status } = await pipeline.kombo.sendDataChanged({
-        url: pipeline.webhook.url,
-        secret: pipeline.webhookSecret,
-        integrationId,
-        changedModels: [CHANGED_MODEL],
-      });
-      if (status !== 200) throw new Error(`webhook answered ${status}`);
+      await sendDataChanged(pipeline, integrationId);
       const memory = await runWorkerProcess({
         sqsEndpoint: pipeline.sqs.endpoint,
         dynamoEndpoint: pipeline.dynamo.endpoint,
