@@ -25,6 +25,12 @@ export const ENV = {
   sweepBrakeMinRecords: 'SWEEP_BRAKE_MIN_RECORDS',
   walkAbandonAfterFailures: 'WALK_ABANDON_AFTER_FAILURES',
   missingPurgeDays: 'MISSING_PURGE_DAYS',
+  /** The fleet's Kombo request budget (per minute, all functions and containers); 0: paced by Kombo's headers only. */
+  komboRequestsPerMinute: 'KOMBO_REQUESTS_PER_MINUTE',
+  /** The share of the budget kept for real-time requests (deltas) in each window's first half. */
+  komboRealtimeSharePercent: 'KOMBO_REALTIME_SHARE_PERCENT',
+  /** Write units a second one walk may spend on its (integration, resource) partition. */
+  partitionWriteUnitsPerSecond: 'PARTITION_WRITE_UNITS_PER_SECOND',
   /** Whether the function traces (the stack's `tracing` context); the Powertools Tracer reads it too. */
   traceEnabled: 'POWERTOOLS_TRACE_ENABLED',
   /** Local runs only (tests, `npm start`, `sam local`): the deployed stack never sets these. */
@@ -98,6 +104,18 @@ export const METRICS = {
   KomboRequests: { unit: 'Count', about: 'requests sent to Kombo (retries included)' },
   KomboRateLimited: { unit: 'Count', about: 'Kombo answers 429 (rate limit)' },
   KomboRetries: { unit: 'Count', about: 'Kombo requests retried (429, 5xx, timeouts)' },
+  KomboBudgetWaitSeconds: {
+    unit: 'Seconds',
+    about: "time a Kombo request waited for the fleet's request budget (only requests that waited)",
+  },
+  KomboBudgetUnavailable: {
+    unit: 'Count',
+    about: "Kombo requests sent unpaced because the shared request budget's counter failed",
+  },
+  PartitionWriteWaitSeconds: {
+    unit: 'Seconds',
+    about: "time a walk's writes waited to stay under one partition's write rate",
+  },
   RecordsWritten: { unit: 'Count', about: 'records written (new, newer, or same time with new content)' },
   RecordsUnchanged: { unit: 'Count', about: 'records already stored as Kombo sent them: no write' },
   RecordsStale: { unit: 'Count', about: 'records older than the stored copy: no write' },

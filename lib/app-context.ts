@@ -4,6 +4,11 @@ import { parseKomboApiUrl, parseSyncResources } from '../lambdas/core/config';
 import { ALARM_IDS, type AlarmId } from './alarm-catalogue';
 import { combinationProblems } from './context-combinations';
 import type { KomboSyncStackProps } from './kombo-sync-stack';
+import {
+  DEFAULT_FULL_SYNC_SLOT_MINUTES,
+  DEFAULT_FULL_SYNC_SPREAD_MINUTES,
+  fullSyncSlotCount,
+} from './weekly-full-sync';
 
 /**
  * The CDK context keys a user may set (`cdk.json` or `-c key=value`), validated so that a typo
@@ -60,6 +65,11 @@ const contextSchema = z.object({
     .pipe(z.number().int().min(150, 'must be at least 150 (60 s margin + requests)').max(900))
     .optional(),
   workerMaxConcurrency: numberFromContext.pipe(z.number().int().min(2).max(1000)).optional(),
+  komboRequestsPerMinute: numberFromContext.pipe(z.number().min(0, 'must be 0 (unpaced) or more')).optional(),
+  komboRealtimeSharePercent: numberFromContext.pipe(z.number().min(0).lt(100, 'must be below 100')).optional(),
+  partitionWriteUnitsPerSecond: numberFromContext
+    .pipe(z.number().min(1).max(1000, 'must be at most 1000, what one partition takes'))
+    .optional(),
   retainTables: booleanFromContext.optional(),
   deletionProtection: booleanFromContext.optional(),
   tableEncryption: z.enum(['aws-owned', 'customer-managed'], 'must be aws-owned or customer-managed').optional(),
@@ -108,6 +118,13 @@ const contextSchema = z.object({
       }
     }, 'must be an IANA time zone, e.g. Europe/Berlin')
     .optional(),
+  // Whether the two fit together (a multiple, at most 96 slots) is checked below, with both known.
+  fullSyncSpreadMinutes: numberFromContext
+    .pipe(z.number().int('must be a whole number of minutes').min(0, 'must be 0 (no spread) or more'))
+    .optional(),
+  fullSyncSlotMinutes: numberFromContext
+    .pipe(z.number().int('must be a whole number of minutes').min(1, 'must be at least 1'))
+    .optional(),
 });
 
 export interface AppSettings {
@@ -130,6 +147,15 @@ function parseJsonObject(text: string, ctx: z.RefinementCtx): Record<string, unk
 
 const isFrameworkKey = (key: string) => key.includes(':') || key.startsWith('@') || key === 'cli-telemetry';
 
+/** The full-sync spread and slot, each valid alone, that do not make a spread (lib/weekly-full-sync.ts). */
+function spreadProblems(context: { fullSyncSpreadMinutes?: number; fullSyncSlotMinutes?: number }): string[] {
+  const count = fullSyncSlotCount(
+    context.fullSyncSpreadMinutes ?? DEFAULT_FULL_SYNC_SPREAD_MINUTES,
+    context.fullSyncSlotMinutes ?? DEFAULT_FULL_SYNC_SLOT_MINUTES,
+  );
+  return count.ok ? [] : [`context fullSyncSpreadMinutes: ${count.problem} (the slot is fullSyncSlotMinutes)`];
+}
+
 /** Reads the app's whole context (`app.node.getAllContext()`); a key we do not know is a typo, not ignored. */
 export function settingsFromContext(all: Record<string, unknown>): AppSettings {
   const known = Object.keys(contextSchema.shape);
@@ -141,7 +167,7 @@ export function settingsFromContext(all: Record<string, unknown>): AppSettings {
     problems.push(...parsed.error.issues.map((issue) => `context ${issue.path.join('.')}: ${issue.message}`));
   if (!parsed.success || problems.length > 0) throw new Error(`invalid CDK context: ${problems.join('; ')}`);
   const context = parsed.data;
-  const combinations = combinationProblems(context);
+  const combinations = [...combinationProblems(context), ...spreadProblems(context)];
   if (combinations.length > 0) throw new Error(`invalid CDK context: ${combinations.join('; ')}`);
   const resources = Array.isArray(context.syncResources) ? context.syncResources.join(',') : context.syncResources;
   const syncResources = resources === undefined || resources === 'all' ? undefined : [...parseSyncResources(resources)];
@@ -165,6 +191,11 @@ export function settingsFromContext(all: Record<string, unknown>): AppSettings {
       komboApiUrl: context.komboApiUrl,
       workerTimeoutSeconds: context.workerTimeoutSeconds,
       workerMaxConcurrency: context.workerMaxConcurrency,
+      komboRequestBudget: {
+        requestsPerMinute: context.komboRequestsPerMinute,
+        realtimeSharePercent: context.komboRealtimeSharePercent,
+      },
+      partitionWriteUnitsPerSecond: context.partitionWriteUnitsPerSecond,
       retainTables: context.retainTables,
       deletionProtection: context.deletionProtection,
       tableEncryption:
@@ -187,6 +218,8 @@ export function settingsFromContext(all: Record<string, unknown>): AppSettings {
       },
       fullSyncCron: context.fullSyncCron,
       fullSyncTimeZone: context.fullSyncTimeZone,
+      fullSyncSpreadMinutes: context.fullSyncSpreadMinutes,
+      fullSyncSlotMinutes: context.fullSyncSlotMinutes,
       alarmEmail: context.alarmEmail,
       alarmThresholds: context.alarmThresholds,
     },

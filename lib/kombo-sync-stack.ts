@@ -2,7 +2,8 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import type { SyncFunctionName } from '../lambdas/contracts';
+import { ENV, type SyncFunctionName } from '../lambdas/contracts';
+import { DEFAULT_REQUEST_BUDGET } from '../lambdas/core/config';
 import type { AlarmId } from './alarm-catalogue';
 import { declareLocalOnlyVariables, LOCAL_INVOKE_CONTEXT_KEY } from './local-invoke';
 import { MirrorTables, type MirrorTablesEncryption } from './mirror-tables';
@@ -38,6 +39,13 @@ export interface KomboSyncStackProps extends StackProps {
   readonly workerTimeoutSeconds?: number;
   /** Concurrent worker batches at most. @default 5 */
   readonly workerMaxConcurrency?: number;
+  /**
+   * The fleet's share of Kombo's rate limit (per API key): requests per minute for every function and container
+   * together (0: paced by Kombo's headers only), and the share kept for deltas. @default 270 a minute, 20 %
+   */
+  readonly komboRequestBudget?: { readonly requestsPerMinute?: number; readonly realtimeSharePercent?: number };
+  /** Write units a second one walk may spend on its resource's partition (one takes about 1,000). @default 800 */
+  readonly partitionWriteUnitsPerSecond?: number;
   /** Keep the records and state tables when the stack is deleted. @default true */
   readonly retainTables?: boolean;
   /** Deletion protection on the records and state tables. @default true */
@@ -50,6 +58,13 @@ export interface KomboSyncStackProps extends StackProps {
   readonly fullSyncCron?: string;
   /** Time zone of the full-sync schedule. @default UTC */
   readonly fullSyncTimeZone?: string;
+  /**
+   * Minutes the weekly full sync is spread over, from `fullSyncCron` on: a schedule per slot, each planning its
+   * share of the integrations. 0 plans everything at once (one schedule, any cron form). @default 240
+   */
+  readonly fullSyncSpreadMinutes?: number;
+  /** Minutes from one full-sync slot to the next; the spread is a multiple of it, in at most 96 slots. @default 15 */
+  readonly fullSyncSlotMinutes?: number;
   /** E-mail address subscribed to the alarm topic. @default none (the topic exists) */
   readonly alarmEmail?: string;
   /** Alarm thresholds that replace the catalogue's (lib/alarm-catalogue.ts). @default the catalogue's */
@@ -118,10 +133,19 @@ export class KomboSyncStack extends Stack {
       syncResources: props.syncResources,
       cronExpression: props.fullSyncCron,
       timeZone: props.fullSyncTimeZone,
+      spreadMinutes: props.fullSyncSpreadMinutes,
+      slotMinutes: props.fullSyncSlotMinutes,
       tracing,
     });
 
     this.functions = { webhook: ingress.handler, worker: worker.handler, fullSync: fullSync.handler };
+    // Both functions that call Kombo draw from one budget, so they are given the same one.
+    for (const [name, value] of Object.entries(requestBudgetEnvironment(props.komboRequestBudget))) {
+      worker.handler.addEnvironment(name, value);
+      fullSync.handler.addEnvironment(name, value);
+    }
+    if (props.partitionWriteUnitsPerSecond !== undefined)
+      worker.handler.addEnvironment(ENV.partitionWriteUnitsPerSecond, String(props.partitionWriteUnitsPerSecond));
     if (props.localInvoke) declareLocalOnlyVariables(this.functions);
 
     const deadLetterQueues = {
@@ -192,4 +216,12 @@ export class KomboSyncStack extends Stack {
       value: alarms.topic.topicArn,
     });
   }
+}
+
+/** The request budget's variables, written out even at their defaults so the template shows the pace. */
+function requestBudgetEnvironment(budget: KomboSyncStackProps['komboRequestBudget']): Record<string, string> {
+  return {
+    [ENV.komboRequestsPerMinute]: String(budget?.requestsPerMinute ?? DEFAULT_REQUEST_BUDGET.requestsPerMinute),
+    [ENV.komboRealtimeSharePercent]: String(budget?.realtimeSharePercent ?? DEFAULT_REQUEST_BUDGET.realtimeShare * 100),
+  };
 }

@@ -103,6 +103,10 @@ export async function startPipeline(
     [ENV.localKomboApiKey]: kombo.apiKey,
     [ENV.localWebhookSecret]: options.webhookSecret ?? WEBHOOK_SECRET,
     [ENV.syncResources]: options.syncResources ?? 'all',
+    // The fleet's budget as an operator would set it: 90 % of what the (fake) Kombo allows.
+    [ENV.komboRequestsPerMinute]: String(
+      Math.floor(((kombo.rateLimit.limit * 60_000) / kombo.rateLimit.windowMs) * 0.9),
+    ),
     ...options.workerEnv,
   };
   const clients = awsClients({

@@ -1,9 +1,12 @@
 import * as z from 'zod';
 import { BUNDLE_KIND, ENV, KOMBO_API_URLS } from '../contracts';
 import { describeIssues } from './describe';
+import { DEFAULT_REQUEST_BUDGET, type RequestBudgetSettings } from './kombo/budget-settings';
 import { RESOURCE_CATALOGUE, resourceDefinition } from './kombo/catalogue';
 import type { ApiKeyOverrides, WebhookSecretOverrides } from './secrets';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './sync/settings';
+
+export { DEFAULT_REQUEST_BUDGET };
 
 /**
  * Environment → typed configuration, validated once at cold start. A bad value fails the container
@@ -195,6 +198,22 @@ export function parseKomboApiUrl(value: string | undefined): string {
   return trimmed;
 }
 
+/** The fleet's Kombo request budget, read the same way by every function that calls Kombo. */
+function requestBudgetConfig(env: Env): RequestBudgetSettings {
+  const values = parseEnv(
+    {
+      [ENV.komboRequestsPerMinute]: nonNegativeNumber(DEFAULT_REQUEST_BUDGET.requestsPerMinute),
+      [ENV.komboRealtimeSharePercent]: nonNegativeNumber(DEFAULT_REQUEST_BUDGET.realtimeShare * 100),
+    },
+    env,
+  );
+  const percent = values[ENV.komboRealtimeSharePercent];
+  if (percent >= 100) {
+    throw new ConfigError(`invalid environment: ${ENV.komboRealtimeSharePercent} must be below 100, got ${percent}`);
+  }
+  return { requestsPerMinute: values[ENV.komboRequestsPerMinute], realtimeShare: percent / 100 };
+}
+
 export interface WorkerConfig {
   readonly recordsTable: string;
   readonly stateTable: string;
@@ -205,6 +224,7 @@ export interface WorkerConfig {
   readonly requestTimeoutMs: number;
   readonly syncResources: ReadonlySet<string>;
   readonly engine: EngineSettings;
+  readonly requestBudget: RequestBudgetSettings;
 }
 
 export function workerConfig(env: Env = process.env): WorkerConfig {
@@ -226,6 +246,7 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
       [ENV.sweepBrakeMinRecords]: nonNegativeNumber(DEFAULT_ENGINE_SETTINGS.sweepBrakeMinRecords),
       [ENV.walkAbandonAfterFailures]: positiveNumber(DEFAULT_ENGINE_SETTINGS.abandonAfterFailures),
       [ENV.missingPurgeDays]: positiveNumber(DEFAULT_ENGINE_SETTINGS.missingPurgeMs / 86_400_000),
+      [ENV.partitionWriteUnitsPerSecond]: positiveNumber(DEFAULT_ENGINE_SETTINGS.partitionWriteUnitsPerSecond),
       [ENV.syncResources]: optionalString,
     },
     env,
@@ -254,7 +275,9 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
       throttleBackoffMs: DEFAULT_ENGINE_SETTINGS.throttleBackoffMs,
       maxThrottleBackoffMs: DEFAULT_ENGINE_SETTINGS.maxThrottleBackoffMs,
       missingPurgeMs: values[ENV.missingPurgeDays] * 86_400_000,
+      partitionWriteUnitsPerSecond: values[ENV.partitionWriteUnitsPerSecond],
     },
+    requestBudget: requestBudgetConfig(env),
   };
 }
 
@@ -263,6 +286,7 @@ export interface FullSyncConfig extends JobPlanningConfig {
   readonly apiKeySecret: SecretSource<ApiKeyOverrides>;
   readonly komboApiUrl: string;
   readonly requestTimeoutMs: number;
+  readonly requestBudget: RequestBudgetSettings;
 }
 
 export function fullSyncConfig(env: Env = process.env): FullSyncConfig {
@@ -277,5 +301,6 @@ export function fullSyncConfig(env: Env = process.env): FullSyncConfig {
     apiKeySecret,
     komboApiUrl: parseKomboApiUrl(values[ENV.komboApiUrl]),
     requestTimeoutMs: values[ENV.komboRequestTimeoutSeconds] * 1000,
+    requestBudget: requestBudgetConfig(env),
   };
 }

@@ -23,3 +23,10 @@ export const seenKey = (resource: string, walkStartedAt: string, page: number) =
 
 /** The registry of integrations: one partition, one item per integration, listed with one Query. */
 export const REGISTRY_PARTITION = 'registry';
+
+/**
+ * The fleet's Kombo request budget: one partition, one item per budget window (the window's start,
+ * epoch ms), removed by TTL. Every container counts its requests there.
+ */
+export const REQUEST_BUDGET_PARTITION = 'kombo-request-budget';
+export const budgetWindowKey = (windowStartMs: number) => `window#${windowStartMs}`;

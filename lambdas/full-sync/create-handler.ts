@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { type AwsClients, awsClients } from '../adapters/aws-clients';
 import { DynamoIntegrationStore } from '../adapters/dynamodb/integration-store';
+import { DynamoWindowCounter } from '../adapters/dynamodb/request-window-counter';
 import { logger, metrics, telemetry } from '../adapters/powertools';
 import { komboApiKey } from '../adapters/secrets-manager';
 import { SqsJobQueue } from '../adapters/sqs/job-queue';
@@ -13,11 +14,14 @@ import { functionTracer, traceInvocation } from '../adapters/tracing/tracer';
 import { type FullSyncConfig, fullSyncConfig } from '../core/config';
 import { describeIssues } from '../core/describe';
 import { komboClientFor } from '../core/kombo/client';
+import { FleetRequestBudget } from '../core/kombo/request-budget';
 import {
   onDemandRequestSchema,
   type PlanResult,
   planOnDemandFullSync,
   planWeeklyFullSync,
+  scheduledRunSchema,
+  weeklyRunOf,
 } from '../core/plan/full-sync-plan';
 import { registerIntegrations, registerRequestSchema } from '../core/plan/register';
 
@@ -37,7 +41,8 @@ export const fullSyncFromEnvironment = (env: Record<string, string | undefined> 
 
 /**
  * The full-sync planner. The schedule invokes it with `{ "source": "schedule", "scheduled_time": … }`
- * (a weekly full sync); an operator with `{ "integration_id": "…", "resources": ["…"], "force_sweep": true }`
+ * (a weekly full sync), a spread run's schedules adding `"slot"`, `"slots"` and `"slot_minutes"` (its
+ * share of the integrations); an operator with `{ "integration_id": "…", "resources": ["…"], "force_sweep": true }`
  * or, to register existing integrations in bulk, `{ "register": ["<integration id>", …] }`.
  */
 export function createFullSyncHandler({ config, clients, tracer }: FullSyncWiring) {
@@ -54,11 +59,20 @@ export function createFullSyncHandler({ config, clients, tracer }: FullSyncWirin
     requestTimeoutMs: config.requestTimeoutMs,
     telemetry,
     fetch: tracedFetch(tracer),
+    // Every container of every function draws from one budget in the state table: Kombo limits per API key.
+    budget: new FleetRequestBudget(new DynamoWindowCounter(clients.dynamo, config.stateTable), config.requestBudget, {
+      telemetry,
+    }),
   });
 
   async function handleFullSync(event: unknown, context: Context): Promise<PlanResult | RegistrationAnswer> {
-    const runId = new Date().toISOString();
-    if (isScheduled(event)) return planWeeklyFullSync(scheduledTime(event) ?? runId, deps);
+    const now = new Date();
+    const runId = now.toISOString();
+    if (isScheduled(event)) {
+      const scheduled = scheduledRunSchema.safeParse(event);
+      if (!scheduled.success) throw new Error(`invalid full-sync request: ${describeIssues(scheduled.error)}`);
+      return planWeeklyFullSync(weeklyRunOf(scheduled.data, now), deps);
+    }
     const registration = registerRequestSchema.safeParse(event);
     if (registration.success) {
       // A minute is kept back, so the answer (and every lookup's result) is returned before the timeout.
@@ -85,12 +99,7 @@ export function createFullSyncHandler({ config, clients, tracer }: FullSyncWirin
 
 type RegistrationAnswer = Awaited<ReturnType<typeof registerIntegrations>>;
 
-function isScheduled(event: unknown): event is { source: 'schedule'; scheduled_time?: unknown } {
+/** A schedule's event, whatever else it carries: scheduledRunSchema names what is wrong with it. */
+function isScheduled(event: unknown): boolean {
   return typeof event === 'object' && event !== null && (event as { source?: unknown }).source === 'schedule';
-}
-
-/** The schedule's time for this run: the same on every retry of one run. */
-function scheduledTime(event: { scheduled_time?: unknown }): string | undefined {
-  const value = event.scheduled_time;
-  return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : undefined;
 }

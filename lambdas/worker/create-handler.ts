@@ -6,6 +6,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type AwsClients, awsClients } from '../adapters/aws-clients';
 import { DynamoIntegrationStore } from '../adapters/dynamodb/integration-store';
 import { DynamoRecordStore } from '../adapters/dynamodb/records-store';
+import { DynamoWindowCounter } from '../adapters/dynamodb/request-window-counter';
 import { DynamoStateStore } from '../adapters/dynamodb/state-store';
 import { logger, metrics, telemetry } from '../adapters/powertools';
 import { komboApiKey } from '../adapters/secrets-manager';
@@ -16,6 +17,7 @@ import { traceJob } from '../adapters/tracing/traced-job';
 import { functionTracer, traceInvocation } from '../adapters/tracing/tracer';
 import { type WorkerConfig, workerConfig } from '../core/config';
 import { komboClientFor } from '../core/kombo/client';
+import { FleetRequestBudget } from '../core/kombo/request-budget';
 import { processBatch } from '../core/sync/batch';
 import { createJobRunner } from '../core/sync/job-runner';
 
@@ -41,6 +43,10 @@ export function createWorkerHandler({ config, clients, tracer }: WorkerWiring) {
     requestTimeoutMs: config.requestTimeoutMs,
     telemetry,
     fetch: tracedFetch(tracer),
+    // Every container of every function draws from one budget in the state table: Kombo limits per API key.
+    budget: new FleetRequestBudget(new DynamoWindowCounter(clients.dynamo, config.stateTable), config.requestBudget, {
+      telemetry,
+    }),
   });
   const integrations = new DynamoIntegrationStore(clients.dynamo, config.stateTable);
   const engine = createJobRunner(

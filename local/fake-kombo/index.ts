@@ -105,6 +105,7 @@ export async function startFakeKombo(options: FakeKomboOptions = {}): Promise<Fa
     baseUrl: `${origin}${API_PREFIX.slice(0, -1)}`,
     adminUrl: `${origin}${ADMIN_PREFIX}`,
     apiKey,
+    rateLimit,
     close() {
       closed ??= new Promise<void>((resolve, reject) => {
         closing.abort();

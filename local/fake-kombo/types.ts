@@ -171,6 +171,8 @@ export interface FakeKombo {
   /** E.g. `http://127.0.0.1:PORT/_admin`, the HTTP mirror of the methods below. */
   readonly adminUrl: string;
   readonly apiKey: string;
+  /** The per-key rate limit it enforces. */
+  readonly rateLimit: RateLimitOptions;
   close(): Promise<void>;
 
   addIntegration(input: IntegrationInput): void;

@@ -7,25 +7,69 @@ beforeAll(() => {
   template = synthTemplate();
 });
 
+/** The schedules in slot order (by the slot their input names; a schedule without one is the only one). */
+function schedules(t: Template) {
+  const slotOf = (properties: { Target: { Input: string } }) => Number(JSON.parse(properties.Target.Input).slot ?? 0);
+  return Object.entries(t.findResources('AWS::Scheduler::Schedule'))
+    .map(([id, resource]) => ({ id, ...resource.Properties }))
+    .sort((a, b) => slotOf(a) - slotOf(b));
+}
+const inputs = (t: Template) => schedules(t).map((schedule) => JSON.parse(schedule.Target.Input));
+const crons = (t: Template) => schedules(t).map((schedule) => schedule.ScheduleExpression);
+
 describe('weekly full sync', () => {
-  it('runs on an EventBridge Scheduler schedule, Sunday 02:00 UTC by default, time zone written', () => {
-    template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'cron(0 2 ? * SUN *)',
-      ScheduleExpressionTimezone: 'UTC',
-      State: 'ENABLED',
-      FlexibleTimeWindow: { Mode: 'OFF' },
-    });
+  it('runs on EventBridge Scheduler schedules from Sunday 02:00 UTC by default, time zone written', () => {
+    for (const schedule of schedules(template))
+      expect(schedule).toMatchObject({
+        ScheduleExpressionTimezone: 'UTC',
+        State: 'ENABLED',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+      });
+    expect(schedules(template)[0]?.ScheduleExpression).toBe('cron(0 2 ? * SUN *)');
   });
 
-  it('retries, dead-letters, and names the run by its scheduled time', () => {
-    const [schedule] = Object.values(template.findResources('AWS::Scheduler::Schedule'));
-    const target = schedule?.Properties.Target;
-    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 7200 });
-    expect(target.DeadLetterConfig).toEqual({
-      Arn: { 'Fn::GetAtt': [expect.stringMatching(/^FullSyncScheduleDeadLetterQueue/), 'Arn'] },
-    });
-    expect(JSON.parse(target.Input)).toEqual({ source: 'schedule', scheduled_time: '<aws.scheduler.scheduled-time>' });
-    expect(target.Arn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^FullSyncFullSyncFunction/), 'Arn'] });
+  it('spreads the run over 4 hours by default: 16 schedules, 15 minutes apart, each naming its slot', () => {
+    expect(crons(template)).toEqual([
+      'cron(0 2 ? * SUN *)',
+      'cron(15 2 ? * SUN *)',
+      'cron(30 2 ? * SUN *)',
+      'cron(45 2 ? * SUN *)',
+      'cron(0 3 ? * SUN *)',
+      'cron(15 3 ? * SUN *)',
+      'cron(30 3 ? * SUN *)',
+      'cron(45 3 ? * SUN *)',
+      'cron(0 4 ? * SUN *)',
+      'cron(15 4 ? * SUN *)',
+      'cron(30 4 ? * SUN *)',
+      'cron(45 4 ? * SUN *)',
+      'cron(0 5 ? * SUN *)',
+      'cron(15 5 ? * SUN *)',
+      'cron(30 5 ? * SUN *)',
+      'cron(45 5 ? * SUN *)',
+    ]);
+    expect(inputs(template)).toEqual(
+      Array.from({ length: 16 }, (_, slot) => ({
+        source: 'schedule',
+        scheduled_time: '<aws.scheduler.scheduled-time>',
+        slot,
+        slots: 16,
+        slot_minutes: 15,
+      })),
+    );
+    // Slot 0 keeps the single schedule's logical id, so an upgrade keeps that resource.
+    expect(schedules(template)[0]?.id).toMatch(/^FullSyncSchedule[0-9A-F]{8}$/);
+  });
+
+  it('every slot retries, dead-letters to one queue, and invokes the one function', () => {
+    for (const { Target: target } of schedules(template)) {
+      expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 7200 });
+      expect(target.DeadLetterConfig).toEqual({
+        Arn: { 'Fn::GetAtt': [expect.stringMatching(/^FullSyncScheduleDeadLetterQueue/), 'Arn'] },
+      });
+      expect(target.Arn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^FullSyncFullSyncFunction/), 'Arn'] });
+    }
+    // aws-scheduler-targets gives the targets of one function one role.
+    expect(new Set(schedules(template).map((s) => JSON.stringify(s.Target.RoleArn))).size).toBe(1);
     template.hasResourceProperties('AWS::SQS::Queue', {
       MessageRetentionPeriod: 14 * 24 * 3600,
       SqsManagedSseEnabled: true,
@@ -33,14 +77,50 @@ describe('weekly full sync', () => {
     });
   });
 
+  it('shifts the day when the window crosses midnight', () => {
+    const late = synthTemplate({
+      context: { fullSyncCron: 'cron(30 23 ? * SAT *)', fullSyncSpreadMinutes: '60', fullSyncSlotMinutes: '30' },
+    });
+    expect(crons(late)).toEqual(['cron(30 23 ? * SAT *)', 'cron(0 0 ? * SUN *)']);
+    expect(inputs(late).map(({ slot, slots, slot_minutes }) => [slot, slots, slot_minutes])).toEqual([
+      [0, 2, 30],
+      [1, 2, 30],
+    ]);
+  });
+
+  it('with a spread of 0 keeps one schedule, naming the run by its scheduled time, for any cron', () => {
+    const single = synthTemplate({
+      context: { fullSyncSpreadMinutes: 0, fullSyncCron: 'cron(0/30 2-3 ? * MON-FRI *)' },
+    });
+    expect(crons(single)).toEqual(['cron(0/30 2-3 ? * MON-FRI *)']);
+    expect(inputs(single)).toEqual([{ source: 'schedule', scheduled_time: '<aws.scheduler.scheduled-time>' }]);
+  });
+
+  it('refuses to spread a cron it cannot shift, naming the fix', () => {
+    expect(() => synthTemplate({ context: { fullSyncCron: 'cron(0 2 ? * MON-FRI *)' } })).toThrow(
+      /cron\(0 2 \? \* MON-FRI \*\) cannot be spread over 16 slots: use the form cron\(M H \? \* DAYS \*\).*Minutes=0/,
+    );
+  });
+
+  it('rejects a spread that is not a whole number of slots, or too many, by name', () => {
+    expect(() => synthTemplate({ context: { fullSyncSpreadMinutes: '50' } })).toThrow(
+      /context fullSyncSpreadMinutes: the spread \(50 minutes\) must be a multiple of the slot \(15 minutes\)/,
+    );
+    expect(() => synthTemplate({ context: { fullSyncSpreadMinutes: '1500' } })).toThrow(
+      /context fullSyncSpreadMinutes: .*100 slots of 15 minutes, more than 96/,
+    );
+    expect(() => synthTemplate({ context: { fullSyncSpreadMinutes: '-15' } })).toThrow(/context fullSyncSpreadMinutes/);
+    expect(() => synthTemplate({ context: { fullSyncSlotMinutes: '0' } })).toThrow(
+      /context fullSyncSlotMinutes: must be at least 1/,
+    );
+  });
+
   it('takes the cron expression and time zone from context, and rejects bad ones by name', () => {
     const custom = synthTemplate({
       context: { fullSyncCron: 'cron(30 3 ? * MON *)', fullSyncTimeZone: 'Europe/Berlin' },
     });
-    custom.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'cron(30 3 ? * MON *)',
-      ScheduleExpressionTimezone: 'Europe/Berlin',
-    });
+    expect(crons(custom).slice(0, 3)).toEqual(['cron(30 3 ? * MON *)', 'cron(45 3 ? * MON *)', 'cron(0 4 ? * MON *)']);
+    for (const schedule of schedules(custom)) expect(schedule.ScheduleExpressionTimezone).toBe('Europe/Berlin');
     expect(() => synthTemplate({ context: { fullSyncCron: '0 2 * * 0' } })).toThrow(/context fullSyncCron/);
     expect(() => synthTemplate({ context: { fullSyncTimeZone: 'Mars/Olympus' } })).toThrow(/context fullSyncTimeZone/);
   });

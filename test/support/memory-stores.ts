@@ -6,6 +6,7 @@ import type {
   PageSource,
   PurgeProgress,
   RecordStore,
+  RequestPriority,
   ResourceState,
   ScanPage,
   StateStore,
@@ -383,12 +384,16 @@ export function scriptedKombo(
     cursor: string | undefined,
   ) => ScriptedAnswer | Promise<ScriptedAnswer>,
 ) {
-  const requests: { query: Parameters<PageSource['pages']>[0]; cursor: string | undefined }[] = [];
+  const requests: {
+    query: Parameters<PageSource['pages']>[0];
+    cursor: string | undefined;
+    priority: RequestPriority | undefined;
+  }[] = [];
   const source: PageSource = {
     async *pages(query, options) {
       let cursor = options.startCursor;
       for (;;) {
-        requests.push({ query, cursor });
+        requests.push({ query, cursor, priority: options.priority });
         const result = await answer(query, cursor);
         if (result instanceof Error) throw result;
         yield { ...result, cursor };

@@ -1,8 +1,16 @@
 import { backoffMs, sleep } from '../backoff';
-import { describeIssues, errorMessage } from '../describe';
-import type { Deadline, IntegrationDetails, ListQuery, Page, Telemetry } from '../ports';
+import { errorMessage } from '../describe';
+import type {
+  Deadline,
+  IntegrationDetails,
+  ListQuery,
+  Page,
+  RequestBudget,
+  RequestPriority,
+  Telemetry,
+} from '../ports';
+import { parseError, parseIntegration, parsePage, rateLimitReading, rateLimitWaitMs } from './answers';
 import { classifyErrorResponse, isRetryableResponse, KomboPaginationError, KomboUnavailableError } from './errors';
-import { errorEnvelopeSchema, integrationEnvelopeSchema, pageEnvelopeSchema } from './responses';
 
 /**
  * A small Kombo read client on Node's fetch. Not the official SDK: its enums are closed (a value
@@ -34,6 +42,8 @@ export interface KomboClientOptions {
   readonly onRetry?: (notice: RetryNotice) => void;
   /** After every request Kombo answered or that failed: whether it was answered 429 (rate limited). */
   readonly onRequest?: (request: { readonly rateLimited: boolean }) => void;
+  /** The fleet's share of Kombo's rate limit, drawn from before every request. @default none: unpaced */
+  readonly budget?: RequestBudget;
 }
 
 /** Past any real tenant (250 × 40,000 = 10 million records): a walk this long is a loop. */
@@ -74,7 +84,12 @@ export class KomboClient {
    */
   async *pages(
     query: ListQuery,
-    options: { deadline: Deadline; startCursor?: string | undefined; maxPages?: number },
+    options: {
+      deadline: Deadline;
+      startCursor?: string | undefined;
+      maxPages?: number;
+      priority?: RequestPriority;
+    },
   ): AsyncGenerator<Page & { cursor: string | undefined }> {
     const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
     const seen = new Set<string>();
@@ -85,7 +100,7 @@ export class KomboClient {
           `${query.resource}: more than ${maxPages} pages; stopping a walk that does not end`,
         );
       }
-      const page = await this.fetchPage(query, cursor, options.deadline);
+      const page = await this.fetchPage(query, cursor, options.deadline, options.priority);
       yield { ...page, cursor };
       if (page.next === null) return;
       if (seen.has(page.next) || page.next === cursor) {
@@ -97,10 +112,16 @@ export class KomboClient {
   }
 
   /** One page, retried within the deadline as Kombo's answers allow. */
-  async fetchPage(query: ListQuery, cursor: string | undefined, deadline: Deadline): Promise<Page> {
+  async fetchPage(
+    query: ListQuery,
+    cursor: string | undefined,
+    deadline: Deadline,
+    priority: RequestPriority = 'bulk',
+  ): Promise<Page> {
     const headers = { ...(await this.headers()), 'x-integration-id': query.integrationId };
     return this.get(this.pageUrl(query, cursor), headers, deadline, {
       label: query.resource,
+      priority,
       answer: 'page',
       hadCursor: cursor !== undefined,
       parse: parsePage,
@@ -108,10 +129,15 @@ export class KomboClient {
   }
 
   /** `GET /v1/integrations/{id}`, with the same retries and error handling as the lists. */
-  async getIntegration(integrationId: string, deadline: Deadline): Promise<IntegrationDetails> {
+  async getIntegration(
+    integrationId: string,
+    deadline: Deadline,
+    priority: RequestPriority = 'bulk',
+  ): Promise<IntegrationDetails> {
     const url = `${this.baseUrl}/integrations/${encodeURIComponent(integrationId)}`;
     return this.get(url, await this.headers(), deadline, {
       label: 'integrations',
+      priority,
       answer: 'integration',
       hadCursor: false,
       parse: parseIntegration,
@@ -127,13 +153,24 @@ export class KomboClient {
     url: string,
     headers: Record<string, string>,
     deadline: Deadline,
-    request: { label: string; answer: string; hadCursor: boolean; parse: (text: string) => T | string },
+    request: {
+      label: string;
+      priority: RequestPriority;
+      answer: string;
+      hadCursor: boolean;
+      parse: (text: string) => T | string;
+    },
   ): Promise<T> {
     const { label } = request;
     let failures = 0;
     let rateLimitWaits = 0;
+    const usable = { remainingMs: () => deadline.remainingMs() - this.reserveMs };
     for (let attempt = 1; ; attempt++) {
-      const timeoutMs = Math.min(this.requestTimeoutMs, deadline.remainingMs() - this.reserveMs);
+      const grant = await this.options.budget?.take(request.priority, usable);
+      if (grant?.granted === false) {
+        throw new KomboUnavailableError(`${label}: no share of the fleet's request budget within the time left`);
+      }
+      const timeoutMs = Math.min(this.requestTimeoutMs, usable.remainingMs());
       if (timeoutMs <= 0) throw new KomboUnavailableError(`${label}: no time left for a request`);
       const outcome = await this.attempt(url, headers, timeoutMs, request);
       this.options.onRequest?.({
@@ -192,6 +229,8 @@ export class KomboClient {
     let text: string;
     try {
       response = await this.fetchFn(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+      const reading = rateLimitReading(response.headers);
+      if (reading) this.options.budget?.observe(reading);
       text = await response.text();
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
@@ -229,70 +268,6 @@ export class KomboClient {
   }
 }
 
-function parsePage(text: string): Page | string {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return 'body is not JSON';
-  }
-  const parsed = pageEnvelopeSchema.safeParse(json);
-  if (!parsed.success) {
-    return describeIssues(parsed.error);
-  }
-  return { records: parsed.data.data.results, next: parsed.data.data.next };
-}
-
-function parseIntegration(text: string): IntegrationDetails | string {
-  const json = parseJson(text);
-  if (json === undefined) return 'body is not JSON';
-  const parsed = integrationEnvelopeSchema.safeParse(json);
-  if (!parsed.success) return describeIssues(parsed.error);
-  const data = parsed.data.data;
-  return {
-    id: data.id,
-    tool: data.tool.id,
-    category: data.category,
-    status: data.status,
-    setupStatus: data.setup_status,
-    originId: data.end_user?.origin_id ?? null,
-    unavailableModels: data.read_models.filter((model) => !model.is_available).map((model) => model.id),
-    dataExpiredAt: data.data_expired_at ? new Date(data.data_expired_at).toISOString() : null,
-  };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function parseError(text: string): { code: string | null; message: string } {
-  try {
-    const parsed = errorEnvelopeSchema.safeParse(JSON.parse(text));
-    if (parsed.success) {
-      return {
-        code: parsed.data.error.code ?? null,
-        message: parsed.data.error.message ?? parsed.data.error.title ?? '',
-      };
-    }
-  } catch {
-    // Not JSON: a proxy or load balancer answered. The status alone decides.
-  }
-  return { code: null, message: 'no Kombo error body' };
-}
-
-/** `ratelimit-reset` (seconds until the window resets), else `Retry-After`, else one second. */
-function rateLimitWaitMs(headers: Headers): number {
-  for (const name of ['ratelimit-reset', 'retry-after']) {
-    const value = headers.get(name);
-    if (value !== null && /^\d+(\.\d+)?$/.test(value.trim())) return Math.ceil(Number(value) * 1000);
-  }
-  return 1_000;
-}
-
 /** How the functions report on their Kombo requests: requests, 429s and retries counted, retries logged. */
 export function telemetryHooks(telemetry: Telemetry): Pick<KomboClientOptions, 'onRetry' | 'onRequest'> {
   return {
@@ -315,12 +290,15 @@ export function komboClientFor(options: {
   telemetry: Telemetry;
   /** The functions pass one that traces each request when they trace. @default Node's fetch */
   fetch?: typeof fetch;
+  /** The fleet's request budget (see FleetRequestBudget). @default none: unpaced */
+  budget?: RequestBudget;
 }): KomboClient {
   return new KomboClient({
     baseUrl: options.baseUrl,
     apiKey: options.apiKey,
     requestTimeoutMs: options.requestTimeoutMs,
     fetch: options.fetch,
+    budget: options.budget,
     ...telemetryHooks(options.telemetry),
   });
 }

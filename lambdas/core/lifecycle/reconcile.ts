@@ -37,7 +37,9 @@ export async function reconcileIntegration(
   }
   let details: IntegrationDetails;
   try {
-    details = await ctx.upstream.getIntegration(id, requestDeadline(ctx, deadline));
+    // The weekly run's reconciles wait their turn; one after a lifecycle event is answered first.
+    const priority = job.runId === undefined ? 'realtime' : 'bulk';
+    details = await ctx.upstream.getIntegration(id, requestDeadline(ctx, deadline), priority);
   } catch (error) {
     if (error instanceof KomboIntegrationUnavailableError && error.code === NOT_FOUND) {
       return onMissing(ctx, registered, context);

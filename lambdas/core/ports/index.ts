@@ -3,6 +3,7 @@
  * (DynamoDB, SQS, Secrets Manager, Powertools) live in `lambdas/adapters/`; tests have fakes.
  */
 
+export type * from './budget';
 export {
   ACTIVE_STATE,
   DELETED_STATE,

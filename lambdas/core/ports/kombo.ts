@@ -1,4 +1,5 @@
 import type { KomboRecord } from '../kombo/responses';
+import type { RequestPriority } from './budget';
 
 /** How much time the caller has left; every wait and request is bounded by it. */
 export interface Deadline {
@@ -23,7 +24,13 @@ export interface Page {
 export interface PageSource {
   pages(
     query: ListQuery,
-    options: { deadline: Deadline; startCursor?: string | undefined; maxPages?: number },
+    options: {
+      deadline: Deadline;
+      startCursor?: string | undefined;
+      maxPages?: number;
+      /** Whose request it is, for the fleet's request budget. @default 'bulk' */
+      priority?: RequestPriority;
+    },
   ): AsyncGenerator<Page & { cursor: string | undefined }>;
 }
 
@@ -45,5 +52,5 @@ export interface IntegrationDetails {
 /** The part of the Kombo client that reads integrations. */
 export interface IntegrationSource {
   /** Throws KomboIntegrationUnavailableError with code `PLATFORM.INTEGRATION_NOT_FOUND` for an id Kombo does not know. */
-  getIntegration(integrationId: string, deadline: Deadline): Promise<IntegrationDetails>;
+  getIntegration(integrationId: string, deadline: Deadline, priority?: RequestPriority): Promise<IntegrationDetails>;
 }

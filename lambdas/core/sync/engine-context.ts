@@ -14,6 +14,7 @@ import type {
 import { continuationOf, jobResource } from './job';
 import type { JobProgress, JobResult, RunnableJob } from './outcomes';
 import type { EngineSettings } from './settings';
+import { WritePacer, WritePacers } from './write-pacer';
 
 export interface EngineDependencies {
   readonly kombo: PageSource;
@@ -35,16 +36,19 @@ export interface EngineDependencies {
 /** What every part of the engine works with: its ports, its settings, its clock. */
 export interface EngineContext extends Required<EngineDependencies> {
   readonly settings: EngineSettings;
+  /** Per records-table partition: keeps a walk's writes under what one partition takes. */
+  readonly writePacers: WritePacers;
 }
 
 export function engineContext(deps: EngineDependencies, settings: EngineSettings): EngineContext {
-  return {
-    now: () => new Date(),
-    sleep,
-    random: Math.random,
-    ...deps,
-    settings,
-  };
+  const base = { now: () => new Date(), sleep, random: Math.random, ...deps };
+  const pacer = () =>
+    new WritePacer(
+      settings.partitionWriteUnitsPerSecond,
+      () => base.now().getTime(),
+      (ms) => base.sleep(ms),
+    );
+  return { ...base, settings, writePacers: new WritePacers(pacer) };
 }
 
 export const emptyCounts = (): WalkCounts => ({

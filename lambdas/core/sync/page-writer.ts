@@ -1,8 +1,9 @@
 import type { KomboRecord } from '../kombo/responses';
 import type { Walk, WalkCounts, WriteResult } from '../ports';
+import { recordPartition } from '../table-keys';
 import { type PoolOutcome, runPool } from './concurrency';
 import { type EngineContext, emptyCounts } from './engine-context';
-import { isExpiredDeletion, type RecordItem, type RecordItemOptions, toRecordItem } from './record-item';
+import { isExpiredDeletion, type RecordItem, type RecordItemOptions, toRecordItem, writeUnits } from './record-item';
 import { type PlannedRecord, planWrites } from './write-plan';
 
 /**
@@ -35,7 +36,8 @@ export async function writePage(ctx: EngineContext, walk: Walk, records: readonl
   const sent = { writes: 0 };
   // The batch requests run one after another and the conditional writes settle in the pool, so a
   // failure here leaves nothing in flight.
-  const written = await writeRecords(ctx, walk, records, counts, sent).catch(
+  const paced = pacedWrites(ctx, walk);
+  const written = await writeRecords(ctx, walk, records, counts, sent, paced).catch(
     (error: unknown): PoolOutcome => ({ status: 'failed', error }),
   );
   for (const key of Object.keys(counts) as (keyof WalkCounts)[]) walk.counts[key] += counts[key];
@@ -51,7 +53,25 @@ export async function writePage(ctx: EngineContext, walk: Walk, records: readonl
     return { status: 'throttled' };
   }
   telemetry.count('PagesFetched');
+  if (paced.waitedMs > 0) telemetry.seconds('PartitionWriteWaitSeconds', paced.waitedMs / 1000);
   return { status: 'written', wroteNothing: sent.writes === 0 };
+}
+
+/** Spends the items' write units from the partition's pacer (waiting when it is overdrawn); adds up the waits. */
+interface PacedWrites {
+  spend(items: readonly RecordItem[]): Promise<void>;
+  readonly waitedMs: number;
+}
+
+function pacedWrites(ctx: EngineContext, walk: Walk): PacedWrites {
+  const pacer = ctx.writePacers.of(recordPartition(walk.integrationId, walk.resource));
+  const paced = {
+    waitedMs: 0,
+    async spend(items: readonly RecordItem[]) {
+      paced.waitedMs += await pacer.spend(items.reduce((units, item) => units + writeUnits(item), 0));
+    },
+  };
+  return paced;
 }
 
 async function writeRecords(
@@ -60,6 +80,7 @@ async function writeRecords(
   records: readonly KomboRecord[],
   counts: WalkCounts,
   sent: { writes: number },
+  paced: PacedWrites,
 ): Promise<PoolOutcome> {
   const itemOptions = { now: ctx.now(), tombstoneTtlSeconds: ctx.settings.tombstoneTtlSeconds };
   const partition = { integrationId: walk.integrationId, resource: walk.resource };
@@ -78,7 +99,9 @@ async function writeRecords(
   sent.writes = plan.fresh.length + plan.updates.length;
   let updates = plan.updates;
   if (plan.fresh.length > 0) {
-    const put = await ctx.records.putNew(plan.fresh.map((entry) => entry.item));
+    const items = plan.fresh.map((entry) => entry.item);
+    await paced.spend(items);
+    const put = await ctx.records.putNew(items);
     if (put.outcome === 'throttled') return { status: 'stopped' };
     // A batch DynamoDB refused goes record by record, where a refused record finds a form it takes.
     const refused = new Set(put.outcome === 'done' ? put.value.refused : plan.fresh.map((entry) => entry.item.sk));
@@ -90,6 +113,7 @@ async function writeRecords(
     if (refused.size > 0) updates = [...plan.fresh.filter((entry) => refused.has(entry.item.sk)), ...updates];
   }
   return runPool(updates, ctx.settings.writeConcurrency, async (entry) => {
+    await paced.spend([entry.item]);
     const write = await writeRecord(ctx, walk, entry, itemOptions);
     if (write.outcome === 'throttled') return 'stop';
     count(counts, write, write.item);

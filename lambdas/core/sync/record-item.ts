@@ -95,8 +95,11 @@ export function toRecordItem(
   const bytes = Buffer.byteLength(json);
   if (atMost === 'map') {
     const mapBytes = dynamoMapBytes(record, 0);
-    if (mapBytes !== undefined && mapBytes <= MAX_INLINE_DATA_BYTES)
-      return { ...common, data: record, data_encoding: 'map' };
+    if (mapBytes !== undefined && mapBytes <= MAX_INLINE_DATA_BYTES) {
+      const item: RecordItem = { ...common, data: record, data_encoding: 'map' };
+      mapSizes.set(item, mapBytes);
+      return item;
+    }
   }
   if (atMost !== 'omitted') {
     const compressed = gzipSync(json);
@@ -105,6 +108,17 @@ export function toRecordItem(
     }
   }
   return { ...common, data_encoding: 'omitted', data_bytes: bytes };
+}
+
+/** The data's size as DynamoDB counts it, for map items this module built: kept, not computed twice. */
+const mapSizes = new WeakMap<RecordItem, number>();
+/** What an item's other attributes take (names included): keys, hash, timestamps, flags. */
+const ITEM_OVERHEAD_BYTES = 300;
+
+/** Write units a put of the item costs (1 per KB started), to pace a partition's writes. */
+export function writeUnits(item: RecordItem): number {
+  const dataBytes = mapSizes.get(item) ?? item.data_gzip?.length ?? 0;
+  return Math.ceil((dataBytes + ITEM_OVERHEAD_BYTES) / 1024);
 }
 
 /**

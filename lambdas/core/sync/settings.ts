@@ -28,6 +28,11 @@ export interface EngineSettings {
   readonly maxThrottleBackoffMs: number;
   /** An integration Kombo does not know on two reconciles at least this far apart is purged. */
   readonly missingPurgeMs: number;
+  /**
+   * Write units a second one walk spends at most. A resource's records share one partition key, and a
+   * partition takes about 1,000 write units a second; the rest is left for the deltas' writes.
+   */
+  readonly partitionWriteUnitsPerSecond: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -44,4 +49,5 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   throttleBackoffMs: 1_000,
   maxThrottleBackoffMs: 30_000,
   missingPurgeMs: 7 * 86_400_000,
+  partitionWriteUnitsPerSecond: 800,
 };
