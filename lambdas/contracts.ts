@@ -29,6 +29,10 @@ export const ENV = {
   komboRequestsPerMinute: 'KOMBO_REQUESTS_PER_MINUTE',
   /** The share of the budget kept for real-time requests (deltas) in each window's first half. */
   komboRealtimeSharePercent: 'KOMBO_REALTIME_SHARE_PERCENT',
+  /** Message groups the weekly run's jobs share: at most this many of them run at once; 0: off. */
+  bulkLanes: 'BULK_LANES',
+  /** Seconds a bulk job works per invocation before it continues in a new one, so workers turn over for deltas. */
+  bulkSliceSeconds: 'BULK_SLICE_SECONDS',
   /** Write units a second one walk may spend on its (integration, resource) partition. */
   partitionWriteUnitsPerSecond: 'PARTITION_WRITE_UNITS_PER_SECOND',
   /** Whether the function traces (the stack's `tracing` context); the Powertools Tracer reads it too. */

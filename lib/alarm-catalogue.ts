@@ -125,9 +125,24 @@ export const ALARMS = {
   },
   SyncJobsQueueAge: {
     source: { kind: 'queue-age' },
-    threshold: 30 * 60,
+    // The weekly run's jobs wait in their bulk lanes for up to its window (4 h by default) by design.
+    threshold: 6 * 3600,
     periodMinutes: 15,
-    description: 'a sync job has waited longer than the threshold (seconds): the worker is failing, throttled or stuck',
+    description:
+      'a sync job has waited longer than the threshold (seconds): the weekly run outgrew its window, or the worker is stuck',
+  },
+  KomboRateLimited: {
+    source: { kind: 'metric', metric: 'KomboRateLimited' },
+    threshold: 30,
+    periodMinutes: 15,
+    description:
+      "Kombo answers 429 although the fleet paces itself: the key's limit is lower than komboRequestsPerMinute, or shared",
+  },
+  KomboBudgetUnavailable: {
+    source: { kind: 'metric', metric: 'KomboBudgetUnavailable' },
+    threshold: 10,
+    periodMinutes: 15,
+    description: "the request budget's counter in the state table failed; Kombo requests go unpaced meanwhile",
   },
   WebhookApiServerErrors: {
     source: { kind: 'api-server-errors' },

@@ -67,6 +67,8 @@ const contextSchema = z.object({
   workerMaxConcurrency: numberFromContext.pipe(z.number().int().min(2).max(1000)).optional(),
   komboRequestsPerMinute: numberFromContext.pipe(z.number().min(0, 'must be 0 (unpaced) or more')).optional(),
   komboRealtimeSharePercent: numberFromContext.pipe(z.number().min(0).lt(100, 'must be below 100')).optional(),
+  bulkLanes: numberFromContext.pipe(z.number().int().min(0).max(100)).optional(),
+  bulkSliceSeconds: numberFromContext.pipe(z.number().min(5, 'must be at least 5 seconds')).optional(),
   partitionWriteUnitsPerSecond: numberFromContext
     .pipe(z.number().min(1).max(1000, 'must be at most 1000, what one partition takes'))
     .optional(),
@@ -196,6 +198,8 @@ export function settingsFromContext(all: Record<string, unknown>): AppSettings {
         realtimeSharePercent: context.komboRealtimeSharePercent,
       },
       partitionWriteUnitsPerSecond: context.partitionWriteUnitsPerSecond,
+      bulkLanes: context.bulkLanes,
+      bulkSliceSeconds: context.bulkSliceSeconds,
       retainTables: context.retainTables,
       deletionProtection: context.deletionProtection,
       tableEncryption:

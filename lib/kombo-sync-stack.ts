@@ -3,7 +3,7 @@ import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { ENV, type SyncFunctionName } from '../lambdas/contracts';
-import { DEFAULT_REQUEST_BUDGET } from '../lambdas/core/config';
+import { DEFAULT_ENGINE_SETTINGS, DEFAULT_REQUEST_BUDGET } from '../lambdas/core/config';
 import type { AlarmId } from './alarm-catalogue';
 import { declareLocalOnlyVariables, LOCAL_INVOKE_CONTEXT_KEY } from './local-invoke';
 import { MirrorTables, type MirrorTablesEncryption } from './mirror-tables';
@@ -12,7 +12,7 @@ import { SyncDashboard } from './sync-dashboard';
 import type { SyncFunction } from './sync-function';
 import { SyncJobQueue } from './sync-job-queue';
 import { type ExistingSecret, SyncSecrets } from './sync-secret';
-import { SyncWorker } from './sync-worker';
+import { DEFAULT_WORKER_MAX_CONCURRENCY, SyncWorker } from './sync-worker';
 import { WebhookIngress } from './webhook-ingress';
 import { WeeklyFullSync } from './weekly-full-sync';
 
@@ -46,6 +46,14 @@ export interface KomboSyncStackProps extends StackProps {
   readonly komboRequestBudget?: { readonly requestsPerMinute?: number; readonly realtimeSharePercent?: number };
   /** Write units a second one walk may spend on its resource's partition (one takes about 1,000). @default 800 */
   readonly partitionWriteUnitsPerSecond?: number;
+  /**
+   * Message groups (lanes) the weekly run's and bulk registrations' jobs share: at most this many run at once,
+   * the rest of the worker's batches stay free for deltas. Fewer than 10 × workerMaxConcurrency; 0 turns lanes
+   * off. @default 20
+   */
+  readonly bulkLanes?: number;
+  /** Seconds a bulk job works per invocation before it continues in a new one. @default 20 */
+  readonly bulkSliceSeconds?: number;
   /** Keep the records and state tables when the stack is deleted. @default true */
   readonly retainTables?: boolean;
   /** Deletion protection on the records and state tables. @default true */
@@ -146,6 +154,17 @@ export class KomboSyncStack extends Stack {
     }
     if (props.partitionWriteUnitsPerSecond !== undefined)
       worker.handler.addEnvironment(ENV.partitionWriteUnitsPerSecond, String(props.partitionWriteUnitsPerSecond));
+    const bulkLanes = props.bulkLanes ?? DEFAULT_ENGINE_SETTINGS.bulkLanes;
+    const batchSlots = 10 * (props.workerMaxConcurrency ?? DEFAULT_WORKER_MAX_CONCURRENCY);
+    if (bulkLanes >= batchSlots) {
+      throw new Error(
+        `bulkLanes (${bulkLanes}) must be fewer than the worker's batch slots (10 × workerMaxConcurrency = ${batchSlots}), or deltas would wait behind the weekly run`,
+      );
+    }
+    worker.handler.addEnvironment(ENV.bulkLanes, String(bulkLanes));
+    fullSync.handler.addEnvironment(ENV.bulkLanes, String(bulkLanes));
+    if (props.bulkSliceSeconds !== undefined)
+      worker.handler.addEnvironment(ENV.bulkSliceSeconds, String(props.bulkSliceSeconds));
     if (props.localInvoke) declareLocalOnlyVariables(this.functions);
 
     const deadLetterQueues = {

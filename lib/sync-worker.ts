@@ -12,6 +12,9 @@ import { allowTableKeyUse } from './mirror-tables';
 import { SyncFunction } from './sync-function';
 import { allowSecretValueRead } from './sync-secret';
 
+/** Concurrent worker batches (Lambda's SQS event source) unless configured. */
+export const DEFAULT_WORKER_MAX_CONCURRENCY = 5;
+
 export interface SyncWorkerProps {
   readonly jobQueue: Queue;
   readonly deadLetterQueue: Queue;
@@ -85,7 +88,7 @@ export class SyncWorker extends Construct {
       new SqsEventSource(props.jobQueue, {
         batchSize: 10,
         reportBatchItemFailures: true,
-        maxConcurrency: props.maxConcurrency ?? 5,
+        maxConcurrency: props.maxConcurrency ?? DEFAULT_WORKER_MAX_CONCURRENCY,
       }),
     );
     this.handler.addToRolePolicy(

@@ -4,9 +4,9 @@ import { describeIssues } from './describe';
 import { DEFAULT_REQUEST_BUDGET, type RequestBudgetSettings } from './kombo/budget-settings';
 import { RESOURCE_CATALOGUE, resourceDefinition } from './kombo/catalogue';
 import type { ApiKeyOverrides, WebhookSecretOverrides } from './secrets';
-import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './sync/settings';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, MAX_BULK_LANES } from './sync/settings';
 
-export { DEFAULT_REQUEST_BUDGET };
+export { DEFAULT_ENGINE_SETTINGS, DEFAULT_REQUEST_BUDGET };
 
 /**
  * Environment → typed configuration, validated once at cold start. A bad value fails the container
@@ -214,6 +214,20 @@ function requestBudgetConfig(env: Env): RequestBudgetSettings {
   return { requestsPerMinute: values[ENV.komboRequestsPerMinute], realtimeShare: percent / 100 };
 }
 
+/** `BULK_LANES`: a whole number of lanes from 0 (off) to MAX_BULK_LANES. */
+const bulkLanes = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value.trim() === '') return DEFAULT_ENGINE_SETTINGS.bulkLanes;
+    const lanes = Number(value);
+    if (!Number.isInteger(lanes) || lanes < 0 || lanes > MAX_BULK_LANES) {
+      ctx.addIssue({ code: 'custom', message: `must be a whole number from 0 to ${MAX_BULK_LANES}, got "${value}"` });
+      return z.NEVER;
+    }
+    return lanes;
+  });
+
 export interface WorkerConfig {
   readonly recordsTable: string;
   readonly stateTable: string;
@@ -247,6 +261,8 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
       [ENV.walkAbandonAfterFailures]: positiveNumber(DEFAULT_ENGINE_SETTINGS.abandonAfterFailures),
       [ENV.missingPurgeDays]: positiveNumber(DEFAULT_ENGINE_SETTINGS.missingPurgeMs / 86_400_000),
       [ENV.partitionWriteUnitsPerSecond]: positiveNumber(DEFAULT_ENGINE_SETTINGS.partitionWriteUnitsPerSecond),
+      [ENV.bulkLanes]: bulkLanes,
+      [ENV.bulkSliceSeconds]: positiveNumber(DEFAULT_ENGINE_SETTINGS.bulkSliceMs / 1000),
       [ENV.syncResources]: optionalString,
     },
     env,
@@ -276,6 +292,8 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
       maxThrottleBackoffMs: DEFAULT_ENGINE_SETTINGS.maxThrottleBackoffMs,
       missingPurgeMs: values[ENV.missingPurgeDays] * 86_400_000,
       partitionWriteUnitsPerSecond: values[ENV.partitionWriteUnitsPerSecond],
+      bulkLanes: values[ENV.bulkLanes],
+      bulkSliceMs: values[ENV.bulkSliceSeconds] * 1000,
     },
     requestBudget: requestBudgetConfig(env),
   };
@@ -287,12 +305,18 @@ export interface FullSyncConfig extends JobPlanningConfig {
   readonly komboApiUrl: string;
   readonly requestTimeoutMs: number;
   readonly requestBudget: RequestBudgetSettings;
+  /** Lanes the weekly run's reconcile jobs are spread over (see EngineSettings.bulkLanes). */
+  readonly bulkLanes: number;
 }
 
 export function fullSyncConfig(env: Env = process.env): FullSyncConfig {
   const planning = jobPlanningConfig(env);
   const values = parseEnv(
-    { [ENV.komboApiUrl]: optionalString, [ENV.komboRequestTimeoutSeconds]: positiveNumber(30) },
+    {
+      [ENV.komboApiUrl]: optionalString,
+      [ENV.komboRequestTimeoutSeconds]: positiveNumber(30),
+      [ENV.bulkLanes]: bulkLanes,
+    },
     env,
   );
   const apiKeySecret = apiKeySecretSource(env);
@@ -302,5 +326,6 @@ export function fullSyncConfig(env: Env = process.env): FullSyncConfig {
     komboApiUrl: parseKomboApiUrl(values[ENV.komboApiUrl]),
     requestTimeoutMs: values[ENV.komboRequestTimeoutSeconds] * 1000,
     requestBudget: requestBudgetConfig(env),
+    bulkLanes: values[ENV.bulkLanes],
   };
 }

@@ -15,6 +15,8 @@ export const statePartition = (integrationId: string) => `integration#${integrat
 export const STATE_META_KEY = 'meta';
 export const cursorKey = (resource: string) => `cursor#${resource}`;
 export const walkKey = (resource: string) => `walk#${resource}`;
+/** Who walks the resource now (see StateStore.acquireWalkLease). */
+export const leaseKey = (resource: string) => `lease#${resource}`;
 export const runKey = (resource: string, runId: string) => `run#${resource}#${runId}`;
 /** What one page of a full walk saw: the walk (by its start) and the page, sortable. */
 export const seenPrefix = (resource: string, walkStartedAt: string) => `seen#${resource}#${walkStartedAt}#`;

@@ -52,6 +52,7 @@ export function createFullSyncHandler({ config, clients, tracer }: FullSyncWirin
     queue: new SqsJobQueue(clients.sqs, config.queueUrl),
     syncResources: config.syncResources,
     telemetry,
+    bulkLanes: config.bulkLanes,
   };
   const upstream = komboClientFor({
     baseUrl: config.komboApiUrl,

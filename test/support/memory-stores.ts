@@ -192,8 +192,35 @@ export class MemoryStateStore implements StateStore, IntegrationStatus {
   readonly cursors = new Map<string, CursorItem>();
   readonly runs = new Set<string>();
   readonly integrations = new Map<string, IntegrationState & { purgedAt?: string }>();
-  /** Every call, by method name, in order. */
+  /** Every call, by method name, in order (the walk lease's calls are in `leases`). */
   readonly calls: string[] = [];
+  /** Walk leases by `<integration>#<resource>`; `leases.log` lists every take and give-back. */
+  readonly leases = Object.assign(new Map<string, { owner: string; untilMs: number }>(), {
+    log: [] as string[],
+  });
+
+  async acquireWalkLease(
+    integrationId: string,
+    resource: string,
+    lease: { owner: string; nowMs: number; untilMs: number },
+  ): Promise<boolean> {
+    const key = `${integrationId}#${resource}`;
+    const held = this.leases.get(key);
+    if (held && held.owner !== lease.owner && held.untilMs >= lease.nowMs) {
+      this.leases.log.push(`refused ${key}`);
+      return false;
+    }
+    this.leases.set(key, { owner: lease.owner, untilMs: lease.untilMs });
+    this.leases.log.push(`taken ${key}`);
+    return true;
+  }
+
+  async releaseWalkLease(integrationId: string, resource: string, owner: string): Promise<void> {
+    const key = `${integrationId}#${resource}`;
+    if (this.leases.get(key)?.owner !== owner) return;
+    this.leases.delete(key);
+    this.leases.log.push(`released ${key}`);
+  }
 
   async resourceState(integrationId: string, resource: string): Promise<ResourceState> {
     this.calls.push('resourceState');

@@ -23,6 +23,7 @@ describe('bulk registration', () => {
       queue: { send: async (jobs) => void sent.push(...jobs) },
       telemetry,
       now: () => new Date('2026-11-29T12:00:00.000Z'),
+      bulkLanes: 20,
     };
     const { results } = await registerIntegrations(
       ['personio:a', 'personio:flaky'],
@@ -35,6 +36,8 @@ describe('bulk registration', () => {
       { id: 'personio:flaky', result: 'failed', reason: 'Kombo answered 503' },
     ]);
     expect(sent).toHaveLength(1);
+    // A backfill is bulk work: its reconcile goes in a lane, as the weekly run's.
+    expect(sent[0]?.groupId).toMatch(/^bulk-lane#\d+$/);
     expect(telemetry.counted('IntegrationsRegisteredInBulk')).toBe(1);
     expect(telemetry.counted('IntegrationRegistrationsFailed')).toBe(1);
   });

@@ -36,6 +36,7 @@ function planner() {
     queue: { send: async (jobs) => void sent.push(...jobs) },
     syncResources: new Set(['hris/employees']),
     telemetry,
+    bulkLanes: 0,
   };
   return { sent, telemetry, deps };
 }

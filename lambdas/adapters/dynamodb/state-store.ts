@@ -22,6 +22,7 @@ import {
 import { deleteKeys, purgePartitionPage } from './batch-delete';
 import { isConditionFailed } from './errors';
 import { queryItems } from './query-items';
+import { acquireWalkLease, releaseWalkLease } from './walk-lease';
 
 /** How long what a full walk's page saw is kept. */
 const SEEN_PAGE_TTL_SECONDS = 30 * 24 * 3600;
@@ -179,6 +180,18 @@ export class DynamoStateStore implements StateStore {
       );
     }
     await this.discardWalk(walk.integrationId, walk.resource);
+  }
+
+  acquireWalkLease(
+    integrationId: string,
+    resource: string,
+    lease: { owner: string; nowMs: number; untilMs: number },
+  ): Promise<boolean> {
+    return acquireWalkLease(this.client, this.tableName, { integrationId, resource }, lease);
+  }
+
+  releaseWalkLease(integrationId: string, resource: string, owner: string): Promise<void> {
+    return releaseWalkLease(this.client, this.tableName, { integrationId, resource }, owner);
   }
 
   async purgeStatePage(integrationId: string): Promise<{ deleted: number; more: boolean }> {

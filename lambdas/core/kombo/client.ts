@@ -10,7 +10,13 @@ import type {
   Telemetry,
 } from '../ports';
 import { parseError, parseIntegration, parsePage, rateLimitReading, rateLimitWaitMs } from './answers';
-import { classifyErrorResponse, isRetryableResponse, KomboPaginationError, KomboUnavailableError } from './errors';
+import {
+  classifyErrorResponse,
+  isRetryableResponse,
+  KomboBudgetWaitError,
+  KomboPaginationError,
+  KomboUnavailableError,
+} from './errors';
 
 /**
  * A small Kombo read client on Node's fetch. Not the official SDK: its enums are closed (a value
@@ -168,7 +174,7 @@ export class KomboClient {
     for (let attempt = 1; ; attempt++) {
       const grant = await this.options.budget?.take(request.priority, usable);
       if (grant?.granted === false) {
-        throw new KomboUnavailableError(`${label}: no share of the fleet's request budget within the time left`);
+        throw new KomboBudgetWaitError(`${label}: no share of the fleet's request budget within the time left`);
       }
       const timeoutMs = Math.min(this.requestTimeoutMs, usable.remainingMs());
       if (timeoutMs <= 0) throw new KomboUnavailableError(`${label}: no time left for a request`);

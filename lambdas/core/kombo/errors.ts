@@ -16,6 +16,9 @@ export abstract class KomboError extends Error {
 /** 429, 5xx, network errors, timeouts and malformed bodies that did not clear up in time: retry later. */
 export class KomboUnavailableError extends KomboError {}
 
+/** No share of the fleet's request budget came within the time left: nothing failed, the work waits its turn. */
+export class KomboBudgetWaitError extends KomboUnavailableError {}
+
 /** `INTEGRATION.SETUP_SYNC_PENDING`: the integration's first sync is still running; Kombo sends data-changed when it is done. */
 export class KomboSetupPendingError extends KomboError {}
 

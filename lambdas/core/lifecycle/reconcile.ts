@@ -1,4 +1,4 @@
-import { KomboIntegrationUnavailableError } from '../kombo/errors';
+import { KomboBudgetWaitError, KomboIntegrationUnavailableError } from '../kombo/errors';
 import {
   ACTIVE_STATE,
   DELETED_STATE,
@@ -6,9 +6,9 @@ import {
   type IntegrationDetails,
   type RegisteredIntegration,
 } from '../ports';
-import { type EngineContext, requestDeadline } from '../sync/engine-context';
+import { continueLater, type EngineContext, requestDeadline } from '../sync/engine-context';
 import { describeFailure } from '../sync/failure-policy';
-import { fullJob, purgeJob, type ReconcileJob } from '../sync/job';
+import { fullJob, laneOf, purgeJob, type ReconcileJob } from '../sync/job';
 import type { JobResult } from '../sync/outcomes';
 import { availabilityOf } from './availability';
 
@@ -43,6 +43,10 @@ export async function reconcileIntegration(
   } catch (error) {
     if (error instanceof KomboIntegrationUnavailableError && error.code === NOT_FOUND) {
       return onMissing(ctx, registered, context);
+    }
+    if (error instanceof KomboBudgetWaitError) {
+      ctx.telemetry.info('reconcile waits for the request budget; it continues in a new invocation', context);
+      return continueLater(ctx, runnable, `budget#${ctx.now().getTime()}`, { walks: 0, pages: 0 });
     }
     const { code, message } = describeFailure(error);
     ctx.telemetry.error('reconcile failed; the queue delivers it again', { ...context, code, reason: message });
@@ -93,7 +97,10 @@ async function onFound(
   const walkAll = job.runId !== undefined || wasBlocked || availability.scopeChanged;
   const resources = walkAll ? availability.available : availability.newlyAvailable;
   const runId = job.runId ?? `reconcile-${runnable.requestedAt}`;
-  await ctx.queue.send(resources.map((resource) => fullJob(id, resource, runId)));
+  // The weekly run's and a bulk registration's walks go in the bulk lanes; the others in their resource's group.
+  const lane = (resource: string) =>
+    job.runId === undefined ? undefined : laneOf(`${id}#${resource}`, ctx.settings.bulkLanes);
+  await ctx.queue.send(resources.map((resource) => fullJob(id, resource, runId, { lane: lane(resource) })));
   ctx.telemetry.info('integration reconciled', {
     ...context,
     state: details.status,

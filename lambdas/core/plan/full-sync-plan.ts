@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { configuredResourcesOf, resourceDefinition } from '../kombo/catalogue';
 import { DELETED_STATE, type IntegrationRegistry, type JobQueue, type Telemetry } from '../ports';
-import { fullJob, type QueuedJob, reconcileJob } from '../sync/job';
+import { fullJob, laneOf, type QueuedJob, reconcileJob } from '../sync/job';
 import { MAX_SPREAD_SLOTS, spreadSlot } from './spread-slot';
 
 /**
@@ -80,6 +80,8 @@ export interface PlanDependencies {
   readonly queue: JobQueue;
   readonly syncResources: ReadonlySet<string>;
   readonly telemetry: Telemetry;
+  /** Lanes the weekly run's reconcile jobs are spread over (0: each in its integration's group). */
+  readonly bulkLanes: number;
 }
 
 export interface PlanResult {
@@ -117,7 +119,8 @@ export async function planWeeklyFullSync(run: WeeklyRun, deps: PlanDependencies)
       skipped.push({ integrationId: integration.id, state: integration.state });
       continue;
     }
-    jobs.push(reconcileJob(integration.id, { runId: run.runId }));
+    const lane = laneOf(`${integration.id}#reconcile`, deps.bulkLanes);
+    jobs.push(reconcileJob(integration.id, { runId: run.runId, lane }));
   }
   await deps.queue.send(jobs);
   const result = { ...run, integrations: jobs.length, skipped, jobs: jobs.length };
@@ -144,7 +147,7 @@ export async function planOnDemandFullSync(
     resources = configuredResourcesOf(integration.category, deps.syncResources);
   }
   const jobs = resources.map((resource) =>
-    fullJob(request.integration_id, resource, runId, request.force_sweep === true),
+    fullJob(request.integration_id, resource, runId, { forceSweep: request.force_sweep === true }),
   );
   await deps.queue.send(jobs);
   const result = { runId, integrations: 1, skipped: [], jobs: jobs.length };

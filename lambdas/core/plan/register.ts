@@ -11,7 +11,7 @@ import {
   type Telemetry,
 } from '../ports';
 import { runPool } from '../sync/concurrency';
-import { reconcileJob } from '../sync/job';
+import { laneOf, reconcileJob } from '../sync/job';
 
 /** `{"register": ["<integration id>", …]}`: the bulk registration of a team migrating onto this stack. */
 export const registerRequestSchema = z
@@ -26,6 +26,8 @@ export interface RegisterDependencies {
   readonly queue: JobQueue;
   readonly telemetry: Telemetry;
   readonly now: () => Date;
+  /** Lanes the backfills' reconcile jobs go in, as the weekly run's (0: each in its integration's group). */
+  readonly bulkLanes: number;
 }
 
 /** Kombo lookups at a time: well under its rate limit, which the client honours besides. */
@@ -71,7 +73,7 @@ async function registerOne(
   if (existing) return { id, result: 'already registered' };
   let details: Awaited<ReturnType<IntegrationSource['getIntegration']>>;
   try {
-    details = await deps.upstream.getIntegration(id, deadline);
+    details = await deps.upstream.getIntegration(id, deadline, 'bulk');
   } catch (error) {
     if (error instanceof KomboIntegrationUnavailableError && error.code === 'PLATFORM.INTEGRATION_NOT_FOUND')
       return { id, result: 'not found' };
@@ -83,6 +85,6 @@ async function registerOne(
   await deps.registry.setState({ ...identity, state: details.status, updatedAt: at });
   if (details.status !== ACTIVE_STATE) return { id, result: 'inactive' };
   // The reconcile job plans the backfill of what Kombo offers, the same way the weekly run does.
-  await deps.queue.send([reconcileJob(id, { runId })]);
+  await deps.queue.send([reconcileJob(id, { runId, lane: laneOf(`${id}#reconcile`, deps.bulkLanes) })]);
   return { id, result: 'registered' };
 }

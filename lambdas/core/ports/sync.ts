@@ -193,4 +193,16 @@ export interface StateStore {
   ): Promise<void>;
   /** Deletes one page of the integration's state items, all but its `meta` item. */
   purgeStatePage(integrationId: string): Promise<{ deleted: number; more: boolean }>;
+  /**
+   * Takes the resource's walk lease for `owner` until `untilMs` (epoch ms), unless another owner holds
+   * one that has not expired at `nowMs`. Jobs in the bulk lanes run outside their resource's message
+   * group; the lease keeps them and the resource's deltas from walking it at the same time.
+   */
+  acquireWalkLease(
+    integrationId: string,
+    resource: string,
+    lease: { readonly owner: string; readonly nowMs: number; readonly untilMs: number },
+  ): Promise<boolean>;
+  /** Gives the lease back if `owner` still holds it. */
+  releaseWalkLease(integrationId: string, resource: string, owner: string): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import {
+  KomboBudgetWaitError,
   KomboError,
   KomboIntegrationUnavailableError,
   KomboPaginationError,
@@ -29,6 +30,8 @@ export function decideFailure(error: unknown, pagesThisInvocation: number): Fail
   if (error instanceof KomboSetupPendingError) return { action: 'skip', reason: 'integration-setup-pending' };
   if (error instanceof KomboResourceUnavailableError) return { action: 'skip', reason: 'resource-unavailable' };
   if (error instanceof KomboPermanentError || error instanceof KomboPaginationError) return { action: 'permanent' };
+  // Waiting for the fleet's budget is the budget working, not a failure: the job waits its turn in the queue.
+  if (error instanceof KomboBudgetWaitError) return { action: 'continue-later' };
   return pagesThisInvocation > 0 ? { action: 'continue-later' } : { action: 'retry' };
 }
 

@@ -6,6 +6,7 @@ import type { JobResult, RunnableJob } from './outcomes';
 import { purgeIntegration } from './purge';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './settings';
 import { runWalkJob } from './walk-job';
+import { withWalkLease } from './walk-lease';
 
 export interface JobRunner {
   run(runnable: RunnableJob, deadline: Deadline): Promise<JobResult>;
@@ -17,7 +18,19 @@ export function createJobRunner(
   settings: EngineSettings = DEFAULT_ENGINE_SETTINGS,
 ): JobRunner {
   const ctx = engineContext(deps, settings);
-  return { run: (runnable, deadline) => runJob(jobScoped(ctx, runnable.job), runnable, deadline) };
+  return {
+    run: (runnable, deadline) => runJob(jobScoped(ctx, runnable.job), runnable, sliced(ctx, runnable.job, deadline)),
+  };
+}
+
+/**
+ * A job in a bulk lane starts no new page after `bulkSliceMs` and continues in a new invocation: the
+ * worker's invocations then end often enough for a delta to find one free, and the lane moves on.
+ */
+function sliced(ctx: EngineContext, job: SyncJob, deadline: Deadline): Deadline {
+  if (!('lane' in job) || job.lane === undefined) return deadline;
+  const endsAt = ctx.now().getTime() + ctx.settings.bulkSliceMs + ctx.settings.timeMarginMs;
+  return { remainingMs: () => Math.min(deadline.remainingMs(), endsAt - ctx.now().getTime()) };
 }
 
 /**
@@ -64,7 +77,8 @@ async function runJob(ctx: EngineContext, runnable: RunnableJob, deadline: Deadl
     ctx.telemetry.count('JobSkippedResourceUnavailable');
     return { outcome: 'skipped', reason: 'resource-unavailable' };
   }
-  return runWalkJob(ctx, { job, requestedAt: runnable.requestedAt }, deadline, context);
+  const walkable = { job, requestedAt: runnable.requestedAt };
+  return withWalkLease(ctx, walkable, deadline, context, () => runWalkJob(ctx, walkable, deadline, context));
 }
 
 /** A block by state holds until the state changes; one by a Kombo answer until it is time to ask again. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { resourceDefinition } from '../kombo/catalogue';
+import { MAX_BULK_LANES } from './settings';
 
 /**
  * A sync job: the contract between the functions that enqueue work and the worker that runs it.
@@ -25,6 +26,18 @@ export const deltaJobSchema = z.object({
 
 const MAX_RUN_ID_LENGTH = 100;
 
+/**
+ * The bulk lane a job of the weekly run (or a bulk registration) is sent in: a message group shared
+ * by many integrations' jobs, so that no more of them run at once than there are lanes (FIFO hands
+ * out one message of a group at a time). Deltas, in their resource's own group, then never queue
+ * behind the weekly run; the resource's walk lease keeps a lane job and a delta off one resource at once.
+ */
+const laneSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_BULK_LANES - 1);
+
 /** A full walk: no `updated_after`, then the sweep of what vanished upstream. */
 export const fullJobSchema = z.object({
   v: z.literal(1),
@@ -34,6 +47,7 @@ export const fullJobSchema = z.object({
   runId: z.string().min(1).max(MAX_RUN_ID_LENGTH),
   /** The operator's word that the sweep may remove more than the brake allows. */
   forceSweep: z.boolean().optional(),
+  lane: laneSchema.optional(),
   requestedAt: z.number().int().positive().optional(),
 });
 
@@ -54,6 +68,7 @@ export const reconcileJobSchema = z.object({
   kind: z.literal('reconcile'),
   integrationId: z.string().min(1),
   runId: z.string().min(1).max(MAX_RUN_ID_LENGTH).optional(),
+  lane: laneSchema.optional(),
   requestedAt: z.number().int().positive().optional(),
 });
 
@@ -101,8 +116,18 @@ export const PURGE_GROUP_SUFFIX = 'purge';
 /** A reconcile runs in a group of its own too. */
 export const RECONCILE_GROUP_SUFFIX = 'reconcile';
 
+/** The message group of bulk lane `lane`; no integration's group looks like it (a resource has a `/`). */
+export const bulkLaneGroupId = (lane: number) => `bulk-lane#${lane}`;
+
+/** The lane of a bulk job, spread by a hash of what it works on; undefined when lanes are off. */
+export function laneOf(key: string, lanes: number): number | undefined {
+  if (lanes <= 0) return undefined;
+  return createHash('sha256').update(key).digest().readUInt32BE(0) % Math.min(lanes, MAX_BULK_LANES);
+}
+
 /** The message group a job belongs in. */
 export function jobGroupId(job: SyncJob): string {
+  if ((job.kind === 'full' || job.kind === 'reconcile') && job.lane !== undefined) return bulkLaneGroupId(job.lane);
   if (job.kind === 'purge') return messageGroupId(job.integrationId, PURGE_GROUP_SUFFIX);
   if (job.kind === 'reconcile') return messageGroupId(job.integrationId, RECONCILE_GROUP_SUFFIX);
   return messageGroupId(job.integrationId, job.resource);
@@ -121,9 +146,22 @@ export function continuationOf(job: SyncJob, requestedAt: number, deduplicationI
 const boundedRunId = (runId: string) =>
   runId.length <= MAX_RUN_ID_LENGTH ? runId : createHash('sha256').update(runId).digest('hex');
 
-export function fullJob(integrationId: string, resource: string, anyRunId: string, forceSweep = false): QueuedJob {
+export function fullJob(
+  integrationId: string,
+  resource: string,
+  anyRunId: string,
+  options: { forceSweep?: boolean; lane?: number | undefined } = {},
+): QueuedJob {
   const runId = boundedRunId(anyRunId);
-  const job: FullJob = { v: 1, kind: 'full', integrationId, resource, runId, ...(forceSweep ? { forceSweep } : {}) };
+  const job: FullJob = {
+    v: 1,
+    kind: 'full',
+    integrationId,
+    resource,
+    runId,
+    ...(options.forceSweep ? { forceSweep: true } : {}),
+    ...(options.lane !== undefined ? { lane: options.lane } : {}),
+  };
   return { job, groupId: jobGroupId(job), deduplicationId: sqsSafeId(`full#${integrationId}#${runId}#${resource}`) };
 }
 
@@ -143,9 +181,19 @@ export function deltaJobForEvent(eventId: string, integrationId: string, resourc
 }
 
 /** Ask Kombo about an integration: weekly (`runId`, plans its full walks too) or after an event (`eventId`). */
-export function reconcileJob(integrationId: string, reason: { runId: string } | { eventId: string }): QueuedJob {
+export function reconcileJob(
+  integrationId: string,
+  reason: { runId: string; lane?: number | undefined } | { eventId: string },
+): QueuedJob {
   const runId = 'runId' in reason ? boundedRunId(reason.runId) : undefined;
-  const job: ReconcileJob = { v: 1, kind: 'reconcile', integrationId, ...(runId ? { runId } : {}) };
+  const lane = 'runId' in reason ? reason.lane : undefined;
+  const job: ReconcileJob = {
+    v: 1,
+    kind: 'reconcile',
+    integrationId,
+    ...(runId ? { runId } : {}),
+    ...(lane !== undefined ? { lane } : {}),
+  };
   const token = 'runId' in reason ? `run#${runId}` : `event#${reason.eventId}`;
   return { job, groupId: jobGroupId(job), deduplicationId: sqsSafeId(`reconcile#${integrationId}#${token}`) };
 }

@@ -33,7 +33,14 @@ export interface EngineSettings {
    * partition takes about 1,000 write units a second; the rest is left for the deltas' writes.
    */
   readonly partitionWriteUnitsPerSecond: number;
+  /** Lanes (message groups) the weekly run's full walks are spread over; 0 puts them in their resource's group. */
+  readonly bulkLanes: number;
+  /** A bulk job (one in a lane) starts no new page after this long in one invocation, and continues in a new one. */
+  readonly bulkSliceMs: number;
 }
+
+/** At most this many bulk lanes (message groups for the weekly run's jobs). */
+export const MAX_BULK_LANES = 100;
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   overlapMs: 5 * 60_000,
@@ -50,4 +57,6 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   maxThrottleBackoffMs: 30_000,
   missingPurgeMs: 7 * 86_400_000,
   partitionWriteUnitsPerSecond: 800,
+  bulkLanes: 20,
+  bulkSliceMs: 20_000,
 };

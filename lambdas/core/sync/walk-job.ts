@@ -1,3 +1,4 @@
+import { KomboBudgetWaitError } from '../kombo/errors';
 import type { Deadline, Walk } from '../ports';
 import { deletedMeanwhile, recordFailure } from './deletion-fence';
 import { continueLater, type EngineContext, emptyCounts } from './engine-context';
@@ -188,6 +189,11 @@ async function onFailure(
   context: LogContext,
 ): Promise<JobResult> {
   const { state, telemetry } = ctx;
+  if (error instanceof KomboBudgetWaitError) {
+    // Not a failure: the fleet's budget had no share for this walk in time. Nothing is recorded against it.
+    telemetry.info('walk waits for the request budget; continuing from the checkpoint in a new invocation', context);
+    return continueLater(ctx, runnable, walkStep(walk), progress);
+  }
   const decision = decideFailure(error, progress.pages);
   const { code, status, message } = describeFailure(error);
   const fields = { ...context, code, status, reason: message };

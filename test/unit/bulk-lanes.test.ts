@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { KomboBudgetWaitError } from '../../lambdas/core/kombo/errors';
+import {
+  bulkLaneGroupId,
+  jobGroupId,
+  laneOf,
+  fullJob as queuedFullJob,
+  reconcileJob,
+} from '../../lambdas/core/sync/job';
+import { MAX_BULK_LANES } from '../../lambdas/core/sync/settings';
+import {
+  deltaJob,
+  employee,
+  engineHarness,
+  fullJob,
+  INTEGRATION,
+  pagedRecords,
+  RESOURCE,
+} from '../support/engine-harness';
+import { scriptedKombo } from '../support/memory-stores';
+
+const records = Array.from({ length: 1_000 }, (_, n) => employee(n));
+
+describe('bulk lanes', () => {
+  it('put a lane job in the lane group, and spread jobs evenly over the lanes by what they work on', () => {
+    const queued = queuedFullJob('personio:1', 'hris/employees', 'weekly-1', { lane: 7 });
+    expect(queued.groupId).toBe(bulkLaneGroupId(7));
+    expect(jobGroupId(queued.job)).toBe('bulk-lane#7');
+    expect(reconcileJob('personio:1', { runId: 'weekly-1', lane: 3 }).groupId).toBe('bulk-lane#3');
+    // Without a lane, the job keeps its resource's group; lanes 0 means off.
+    expect(queuedFullJob('personio:1', 'hris/employees', 'weekly-1').groupId).toBe('personio:1#hris/employees');
+    expect(laneOf('personio:1#hris/employees', 0)).toBeUndefined();
+    const perLane = new Map<number, number>();
+    for (let n = 0; n < 2_000; n++) {
+      const lane = laneOf(`personio:${n}#hris/employees`, 20) as number;
+      expect(laneOf(`personio:${n}#hris/employees`, 20)).toBe(lane);
+      perLane.set(lane, (perLane.get(lane) ?? 0) + 1);
+    }
+    expect(perLane.size).toBe(20);
+    for (const count of perLane.values()) expect(count).toBeGreaterThan(60);
+    expect(laneOf('x', 10_000)).toBeLessThan(MAX_BULK_LANES);
+  });
+
+  it('stop a lane job after its slice and continue it from the checkpoint, so workers turn over', async () => {
+    let h: ReturnType<typeof engineHarness> | undefined;
+    // Every page takes Kombo 5 s (the next is fetched while one is written): a slice of 12 s writes two pages.
+    const kombo = scriptedKombo((_query, cursor) => {
+      h?.clock.advance(5_000);
+      return pagedRecords(records, 100)(cursor);
+    });
+    h = engineHarness(kombo.source, { bulkSliceMs: 12_000 });
+    const laneJob = { ...fullJob(), lane: 4 };
+    expect(await h.run(laneJob)).toMatchObject({ outcome: 'continued', pages: 2 });
+    expect(h.sent.at(-1)?.groupId).toBe('bulk-lane#4');
+    // The same walk outside a lane runs on.
+    const unlaned = scriptedKombo((_query, cursor) => pagedRecords(records, 100)(cursor));
+    const free = engineHarness(unlaned.source, { bulkSliceMs: 12_000 });
+    expect(await free.run(fullJob())).toMatchObject({ outcome: 'completed' });
+    expect(unlaned.requests).toHaveLength(10);
+  });
+});
+
+describe('the walk lease', () => {
+  const kombo = () => scriptedKombo((_query, cursor) => pagedRecords(records.slice(0, 10), 250)(cursor));
+
+  it('is taken for the walk and given back before the job returns', async () => {
+    const h = engineHarness(kombo().source);
+    expect(await h.run(deltaJob())).toMatchObject({ outcome: 'completed' });
+    expect(h.state.leases.log).toEqual([`taken ${INTEGRATION}#${RESOURCE}`, `released ${INTEGRATION}#${RESOURCE}`]);
+    expect(h.state.leases.size).toBe(0);
+  });
+
+  it('makes a delta wait while a lane job walks the resource, then walk', async () => {
+    const h = engineHarness(kombo().source);
+    const now = h.clock.now().getTime();
+    h.state.leases.set(`${INTEGRATION}#${RESOURCE}`, { owner: 'lane-job', untilMs: now + 2_000 });
+    expect(await h.run(deltaJob())).toMatchObject({ outcome: 'completed' });
+    expect(h.sleeps.filter((ms) => ms === 500).length).toBeGreaterThanOrEqual(4);
+    expect(h.telemetry.lines.some((line) => line.message.startsWith('waited for another job'))).toBe(true);
+  });
+
+  it('continues the job in a new invocation when the lease does not come back in time', async () => {
+    const h = engineHarness(kombo().source);
+    const now = h.clock.now().getTime();
+    h.state.leases.set(`${INTEGRATION}#${RESOURCE}`, { owner: 'lane-job', untilMs: now + 600_000 });
+    // Less than the margin and one more wait is left: the job goes back to the queue instead of waiting.
+    expect(await h.run(deltaJob(), 60_400)).toMatchObject({ outcome: 'continued' });
+    expect(h.sent).toHaveLength(1);
+    expect(h.state.leases.get(`${INTEGRATION}#${RESOURCE}`)?.owner).toBe('lane-job');
+  });
+});
+
+describe('a walk that waits for the request budget', () => {
+  it('continues in a new invocation without recording a failure against the resource', async () => {
+    const kombo = scriptedKombo(() => new KomboBudgetWaitError('hris/employees: no share of the budget in time'));
+    const h = engineHarness(kombo.source);
+    expect(await h.run(fullJob())).toMatchObject({ outcome: 'continued' });
+    expect(h.state.calls).not.toContain('recordFailure');
+    expect(h.telemetry.counted('JobsFailed')).toBe(0);
+  });
+});
