@@ -9,11 +9,12 @@ import type { SecretLoader } from './ports';
  * - the API key secret: `{ "kombo_api_key": "..." }`.
  * Other fields are ignored, so one secret holding all three (the layout before the split) still serves both.
  */
+// Trimmed: a value pasted with a trailing newline would otherwise make every signature check fail.
 const webhookSecretSchema = z.looseObject({
-  webhook_secret: z.string().min(1),
-  previous_webhook_secret: z.string().optional(),
+  webhook_secret: z.string().trim().min(1),
+  previous_webhook_secret: z.string().trim().optional(),
 });
-const apiKeySecretSchema = z.looseObject({ kombo_api_key: z.string().min(1) });
+const apiKeySecretSchema = z.looseObject({ kombo_api_key: z.string().trim().min(1) });
 
 export class SecretFormatError extends Error {
   override name = 'SecretFormatError';

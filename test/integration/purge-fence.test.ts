@@ -11,8 +11,8 @@ import { createJobRunner, type JobRunner } from '../../lambdas/core/sync/job-run
 import { DEFAULT_ENGINE_SETTINGS } from '../../lambdas/core/sync/settings';
 import { recordPartition, statePartition } from '../../lambdas/core/table-keys';
 import { type LocalDynamo, startLocalDynamo } from '../../local/aws/dynamo-server';
-import { unused } from '../support/memory-stores';
 import { RecordingTelemetry } from '../support/recording-telemetry';
+import { unused } from '../support/scripted-kombo';
 
 /**
  * A walk and a purge of the same integration run in different message groups, so side by side.

@@ -4,8 +4,9 @@ import type { QueuedJob, SyncJob } from '../../lambdas/core/sync/job';
 import { createJobRunner } from '../../lambdas/core/sync/job-runner';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../lambdas/core/sync/settings';
 import { manualClock } from './fake-kombo-http';
-import { MemoryRecordStore, MemoryStateStore, unused } from './memory-stores';
+import { MemoryRecordStore, MemoryStateStore } from './memory-stores';
 import { RecordingTelemetry } from './recording-telemetry';
+import { unused } from './scripted-kombo';
 
 export const INTEGRATION = 'personio:unit';
 export const RESOURCE = 'hris/employees';

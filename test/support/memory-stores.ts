@@ -2,11 +2,8 @@ import type {
   BatchResult,
   IntegrationState,
   IntegrationStatus,
-  Page,
-  PageSource,
   PurgeProgress,
   RecordStore,
-  RequestPriority,
   ResourceState,
   ScanPage,
   StateStore,
@@ -16,6 +13,7 @@ import type {
   WriteResult,
 } from '../../lambdas/core/ports';
 import type { RecordItem } from '../../lambdas/core/sync/record-item';
+import { MemoryWalkLeases } from './memory-leases';
 
 type Partition = { integrationId: string; resource: string };
 type StoredRecord = RecordItem & { swept_at?: string };
@@ -194,32 +192,20 @@ export class MemoryStateStore implements StateStore, IntegrationStatus {
   readonly integrations = new Map<string, IntegrationState & { purgedAt?: string }>();
   /** Every call, by method name, in order (the walk lease's calls are in `leases`). */
   readonly calls: string[] = [];
-  /** Walk leases by `<integration>#<resource>`; `leases.log` lists every take and give-back. */
-  readonly leases = Object.assign(new Map<string, { owner: string; untilMs: number }>(), {
-    log: [] as string[],
-  });
+  /** Walk leases by `<integration>#<resource>`; `leases.log` lists every take, refusal and give-back. */
+  readonly leases = new MemoryWalkLeases();
 
-  async acquireWalkLease(
+  acquireWalkLease(
     integrationId: string,
     resource: string,
     lease: { owner: string; nowMs: number; untilMs: number },
   ): Promise<boolean> {
-    const key = `${integrationId}#${resource}`;
-    const held = this.leases.get(key);
-    if (held && held.owner !== lease.owner && held.untilMs >= lease.nowMs) {
-      this.leases.log.push(`refused ${key}`);
-      return false;
-    }
-    this.leases.set(key, { owner: lease.owner, untilMs: lease.untilMs });
-    this.leases.log.push(`taken ${key}`);
-    return true;
+    return Promise.resolve(this.leases.acquire(`${integrationId}#${resource}`, lease));
   }
 
-  async releaseWalkLease(integrationId: string, resource: string, owner: string): Promise<void> {
-    const key = `${integrationId}#${resource}`;
-    if (this.leases.get(key)?.owner !== owner) return;
-    this.leases.delete(key);
-    this.leases.log.push(`released ${key}`);
+  releaseWalkLease(integrationId: string, resource: string, owner: string): Promise<void> {
+    this.leases.release(`${integrationId}#${resource}`, owner);
+    return Promise.resolve();
   }
 
   async resourceState(integrationId: string, resource: string): Promise<ResourceState> {
@@ -396,47 +382,4 @@ export class MemoryStateStore implements StateStore, IntegrationStatus {
     this.cursors.set(key, cursor);
     return cursor;
   }
-}
-
-/** What a scripted Kombo answers to one request: a page, or an error to throw. */
-export type ScriptedAnswer = Page | Error;
-
-/**
- * A Kombo page source from a function of (query, cursor): pages chain by their `next` cursor, as
- * the real client's do. Every request is recorded.
- */
-export function scriptedKombo(
-  answer: (
-    query: Parameters<PageSource['pages']>[0],
-    cursor: string | undefined,
-  ) => ScriptedAnswer | Promise<ScriptedAnswer>,
-) {
-  const requests: {
-    query: Parameters<PageSource['pages']>[0];
-    cursor: string | undefined;
-    priority: RequestPriority | undefined;
-  }[] = [];
-  const source: PageSource = {
-    async *pages(query, options) {
-      let cursor = options.startCursor;
-      for (;;) {
-        requests.push({ query, cursor, priority: options.priority });
-        const result = await answer(query, cursor);
-        if (result instanceof Error) throw result;
-        yield { ...result, cursor };
-        if (result.next === null) return;
-        cursor = result.next;
-      }
-    },
-  };
-  return { source, requests };
-}
-
-/** A port a test does not expect to be used: any call fails the test, naming the call. */
-export function unused<T extends object>(name: string): T {
-  return new Proxy({} as T, {
-    get: (_target, method) => () => {
-      throw new Error(`${name}.${String(method)} must not be called`);
-    },
-  });
 }

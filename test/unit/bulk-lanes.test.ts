@@ -17,7 +17,7 @@ import {
   pagedRecords,
   RESOURCE,
 } from '../support/engine-harness';
-import { scriptedKombo } from '../support/memory-stores';
+import { scriptedKombo } from '../support/scripted-kombo';
 
 const records = Array.from({ length: 1_000 }, (_, n) => employee(n));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncJob } from '../../lambdas/core/sync/job';
 import { employee, engineHarness, fullJob, INTEGRATION, pagedRecords, RESOURCE } from '../support/engine-harness';
-import { scriptedKombo } from '../support/memory-stores';
+import { scriptedKombo } from '../support/scripted-kombo';
 
 const records = Array.from({ length: 30 }, (_, n) => employee(n));
 

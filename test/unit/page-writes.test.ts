@@ -10,7 +10,7 @@ import {
   pagedRecords,
   RESOURCE,
 } from '../support/engine-harness';
-import { scriptedKombo } from '../support/memory-stores';
+import { scriptedKombo } from '../support/scripted-kombo';
 
 const partition = { integrationId: INTEGRATION, resource: RESOURCE };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toRecordItem } from '../../lambdas/core/sync/record-item';
 import { employee, engineHarness, INTEGRATION } from '../support/engine-harness';
-import { scriptedKombo } from '../support/memory-stores';
+import { scriptedKombo } from '../support/scripted-kombo';
 
 const purgeJob = { v: 1 as const, kind: 'purge' as const, integrationId: INTEGRATION };
 const now = new Date('2026-11-27T00:00:00.000Z');

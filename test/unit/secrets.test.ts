@@ -119,3 +119,10 @@ describe('the secrets each function reads', () => {
     await expect(komboApiKeyFrom(undefined, {})()).rejects.toThrow(/set KOMBO_API_KEY_SECRET_ARN/);
   });
 });
+
+describe('secret values pasted with whitespace', () => {
+  it('are trimmed, and a blank one is refused', () => {
+    expect(parseWebhookSecret('{"webhook_secret":"whsec_abc\\n"}')).toEqual(['whsec_abc']);
+    expect(() => parseWebhookSecret('{"webhook_secret":"  "}')).toThrow(/webhook_secret/);
+  });
+});

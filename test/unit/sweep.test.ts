@@ -4,7 +4,7 @@ import type { KomboRecord } from '../../lambdas/core/kombo/responses';
 import { toRecordItem } from '../../lambdas/core/sync/record-item';
 import { DEFAULT_ENGINE_SETTINGS } from '../../lambdas/core/sync/settings';
 import { employee, engineHarness, fullJob, INTEGRATION, RESOURCE } from '../support/engine-harness';
-import { type ScriptedAnswer, scriptedKombo } from '../support/memory-stores';
+import { type ScriptedAnswer, scriptedKombo } from '../support/scripted-kombo';
 
 const partition = { integrationId: INTEGRATION, resource: RESOURCE };
 const EARLIER = new Date('2026-11-20T00:00:00.000Z');

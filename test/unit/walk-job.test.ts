@@ -11,7 +11,7 @@ import {
   pagedRecords,
   RESOURCE,
 } from '../support/engine-harness';
-import { scriptedKombo } from '../support/memory-stores';
+import { scriptedKombo } from '../support/scripted-kombo';
 
 const records = Array.from({ length: 10 }, (_, n) => employee(n));
 

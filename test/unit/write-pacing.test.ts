@@ -10,7 +10,7 @@ import {
   pagedRecords,
   RESOURCE,
 } from '../support/engine-harness';
-import { scriptedKombo } from '../support/memory-stores';
+import { scriptedKombo } from '../support/scripted-kombo';
 
 const itemOptions = { now: new Date('2026-11-27T12:00:00.000Z'), tombstoneTtlSeconds: 3600 };
 

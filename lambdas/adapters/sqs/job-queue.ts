@@ -52,7 +52,7 @@ export class SqsJobQueue implements JobQueue {
           QueueUrl: this.queueUrl,
           Entries: pending.map(({ entryId, queued }) => ({
             Id: entryId,
-            MessageBody: JSON.stringify(queued.job),
+            MessageBody: messageBody(queued.job),
             MessageGroupId: queued.groupId,
             MessageDeduplicationId: queued.deduplicationId,
           })),
@@ -78,4 +78,13 @@ export class SqsJobQueue implements JobQueue {
       );
     }
   }
+}
+
+/**
+ * The job as JSON that SQS takes. SQS refuses U+FFFE and U+FFFF in a message, which JSON.stringify
+ * leaves as they are (it escapes control characters and lone surrogates, the other ones SQS refuses);
+ * escaped, JSON.parse gives them back. An integration id from a webhook may hold anything.
+ */
+export function messageBody(job: unknown): string {
+  return JSON.stringify(job).replace(/[\uFFFE\uFFFF]/g, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
 }

@@ -22,6 +22,22 @@ function integrationNamed(data: Record<string, unknown>): { integrationId?: stri
   return typeof id === 'string' && id !== '' ? { integrationId: id } : {};
 }
 
+/**
+ * The secrets to verify with, or why there is none. A blank secret is a configuration mistake, not a
+ * key (anyone could sign with it): it is skipped, and without another one the answer is a 500, as
+ * for an unreadable secret, so Kombo retries once the secret is fixed.
+ */
+async function usableSecrets(deps: WebhookDependencies): Promise<readonly string[] | string> {
+  let secrets: readonly string[];
+  try {
+    secrets = await deps.webhookSecrets();
+  } catch (error) {
+    return errorMessage(error);
+  }
+  const usable = secrets.filter((secret) => secret.trim() !== '');
+  return usable.length > 0 ? usable : 'the configured webhook secret is blank';
+}
+
 const HANDLERS = {
   'data-changed': onDataChanged,
   'integration-created': onIntegrationCreated,
@@ -42,11 +58,9 @@ export async function receiveWebhook(request: WebhookRequest, deps: WebhookDepen
     return failure(413, `body is ${rawBody.length} bytes; the limit is ${MAX_WEBHOOK_BODY_BYTES}`);
   }
 
-  let secrets: readonly string[];
-  try {
-    secrets = await deps.webhookSecrets();
-  } catch (error) {
-    telemetry.error('webhook secret unavailable', { reason: errorMessage(error) });
+  const secrets = await usableSecrets(deps);
+  if (typeof secrets === 'string') {
+    telemetry.error('webhook secret unavailable', { reason: secrets });
     telemetry.count('WebhookSecretUnavailable');
     return failure(500, 'webhook secret unavailable');
   }

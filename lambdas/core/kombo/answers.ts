@@ -44,13 +44,23 @@ function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * Past these lengths an error's code or message is not worth keeping whole: both end up in logs and
+ * in state items (a walk's failure), which DynamoDB refuses beyond 400 KB, and no Kombo code is this long.
+ */
+const MAX_ERROR_CODE_CHARS = 100;
+const MAX_ERROR_MESSAGE_CHARS = 1000;
+
+const bounded = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}… (truncated)` : text);
+
 export function parseError(text: string): { code: string | null; message: string } {
   try {
     const parsed = errorEnvelopeSchema.safeParse(JSON.parse(text));
     if (parsed.success) {
+      const { code, message, title } = parsed.data.error;
       return {
-        code: parsed.data.error.code ?? null,
-        message: parsed.data.error.message ?? parsed.data.error.title ?? '',
+        code: code == null ? null : bounded(code, MAX_ERROR_CODE_CHARS),
+        message: bounded(message ?? title ?? '', MAX_ERROR_MESSAGE_CHARS),
       };
     }
   } catch {
@@ -59,21 +69,36 @@ export function parseError(text: string): { code: string | null; message: string
   return { code: null, message: 'no Kombo error body' };
 }
 
-/** Kombo's `ratelimit-*` headers, when an answer carries all three as numbers. */
-export function rateLimitReading(headers: Headers): RateLimitReading | undefined {
-  const [limit, remaining, resetSeconds] = ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'].map((name) => {
-    const value = headers.get(name)?.trim();
-    return value !== undefined && /^\d+(\.\d+)?$/.test(value) ? Number(value) : undefined;
-  });
-  if (limit === undefined || remaining === undefined || resetSeconds === undefined) return undefined;
-  return { limit, remaining, resetSeconds };
+/**
+ * Kombo's rate-limit window is a minute or so (`ratelimit-reset` 57 in its docs). A reset further off
+ * is no delta in seconds (an epoch timestamp, say) and is not believed for pacing: one such header
+ * would otherwise hold every request of the container back for years.
+ */
+const MAX_RESET_SECONDS = 3600;
+
+/** A header's value when it is a non-negative decimal number. */
+function headerNumber(headers: Headers, name: string): number | undefined {
+  const value = headers.get(name)?.trim();
+  return value !== undefined && /^\d+(\.\d+)?$/.test(value) ? Number(value) : undefined;
 }
 
-/** `ratelimit-reset` (seconds until the window resets), else `Retry-After`, else one second. */
+/** Kombo's `ratelimit-*` headers, when an answer carries all three as numbers and a believable reset. */
+export function rateLimitReading(headers: Headers): RateLimitReading | undefined {
+  const limit = headerNumber(headers, 'ratelimit-limit');
+  const remaining = headerNumber(headers, 'ratelimit-remaining');
+  const resetSeconds = headerNumber(headers, 'ratelimit-reset');
+  if (limit === undefined || remaining === undefined || resetSeconds === undefined) return undefined;
+  return resetSeconds <= MAX_RESET_SECONDS ? { limit, remaining, resetSeconds } : undefined;
+}
+
+/**
+ * `ratelimit-reset` (seconds until the window resets), else `Retry-After`, else one second. A wait
+ * past the deadline (however absurd the header) ends the request as unavailable, to be retried later.
+ */
 export function rateLimitWaitMs(headers: Headers): number {
   for (const name of ['ratelimit-reset', 'retry-after']) {
-    const value = headers.get(name);
-    if (value !== null && /^\d+(\.\d+)?$/.test(value.trim())) return Math.ceil(Number(value) * 1000);
+    const seconds = headerNumber(headers, name);
+    if (seconds !== undefined) return Math.ceil(seconds * 1000);
   }
   return 1_000;
 }

@@ -109,7 +109,11 @@ function failFrom(group: readonly QueueMessage[], index: number, coalesced: read
   return [...coalesced.flatMap((job) => job.messageIds), ...group.slice(index).map((message) => message.messageId)];
 }
 
-/** Jobs that one run satisfies together: same kind, same target, same full-sync run. */
+/**
+ * Jobs that one run satisfies together: same kind, same target, same run. A reconcile's run matters
+ * too: the weekly one (`runId`) plans full walks that one after an event does not, so neither may
+ * stand in for the other.
+ */
 function sameWork(a: SyncJob, b: SyncJob): boolean {
   return JSON.stringify(workIdentity(a)) === JSON.stringify(workIdentity(b));
 }
@@ -117,8 +121,9 @@ function sameWork(a: SyncJob, b: SyncJob): boolean {
 function workIdentity(job: SyncJob) {
   return {
     ...describeJob(job),
-    runId: job.kind === 'full' ? job.runId : undefined,
-    forceSweep: job.kind === 'full' ? job.forceSweep : undefined,
+    runId: job.kind === 'full' || job.kind === 'reconcile' ? (job.runId ?? null) : null,
+    // `forceSweep: false` asks for what its absence does.
+    forceSweep: job.kind === 'full' && job.forceSweep === true,
   };
 }
 
