@@ -99,3 +99,37 @@ describe('a walk that waits for the request budget', () => {
     expect(h.telemetry.counted('JobsFailed')).toBe(0);
   });
 });
+
+describe('a job waiting for the walk lease', () => {
+  it('gives its worker slot back after 10 s and continues in a new invocation, however much time it has', async () => {
+    const kombo = scriptedKombo((_query, cursor) => pagedRecords(records.slice(0, 10), 250)(cursor));
+    const h = engineHarness(kombo.source);
+    const now = h.clock.now().getTime();
+    // A holder that crashed keeps the lease until its own deadline.
+    h.state.leases.set(`${INTEGRATION}#${RESOURCE}`, { owner: 'crashed', untilMs: now + 900_000 });
+    expect(await h.run(deltaJob(), 800_000)).toMatchObject({ outcome: 'continued' });
+    expect(h.sleeps.reduce((sum, ms) => sum + ms, 0)).toBe(10_000);
+  });
+});
+
+describe('a bulk job that fails', () => {
+  const failing = () => scriptedKombo(() => new Error('Kombo answered 503'));
+
+  it('goes to the back of its lane, counted as failed, so the other jobs of the lane go on', async () => {
+    const h = engineHarness(failing().source);
+    expect(await h.run({ ...fullJob(), lane: 2 })).toMatchObject({ outcome: 'continued' });
+    expect(h.sent.at(-1)?.groupId).toBe('bulk-lane#2');
+    expect(h.telemetry.counted('JobsFailed')).toBe(1);
+    expect(h.telemetry.lines.some((line) => line.level === 'error' && line.message.startsWith('bulk job failed'))).toBe(
+      true,
+    );
+  });
+
+  it('fails its message as any job does once it has kept failing for hours, and outside a lane at once', async () => {
+    const h = engineHarness(failing().source);
+    const hoursAgo = h.clock.now().getTime() - 7 * 3600_000;
+    expect(await h.run({ ...fullJob(), lane: 2 }, 300_000, hoursAgo)).toMatchObject({ outcome: 'failed' });
+    expect(await h.run(fullJob())).toMatchObject({ outcome: 'failed' });
+    expect(h.sent).toHaveLength(0);
+  });
+});

@@ -1,5 +1,6 @@
 import { reconcileIntegration } from '../lifecycle/reconcile';
 import type { Deadline, IntegrationBlock } from '../ports';
+import { keepLaneMoving, sliced } from './bulk-lane';
 import { continueLater, type EngineContext, type EngineDependencies, engineContext } from './engine-context';
 import type { SyncJob } from './job';
 import type { JobResult, RunnableJob } from './outcomes';
@@ -19,18 +20,11 @@ export function createJobRunner(
 ): JobRunner {
   const ctx = engineContext(deps, settings);
   return {
-    run: (runnable, deadline) => runJob(jobScoped(ctx, runnable.job), runnable, sliced(ctx, runnable.job, deadline)),
+    run: async (runnable, deadline) => {
+      const scoped = jobScoped(ctx, runnable.job);
+      return keepLaneMoving(scoped, runnable, await runJob(scoped, runnable, sliced(ctx, runnable.job, deadline)));
+    },
   };
-}
-
-/**
- * A job in a bulk lane starts no new page after `bulkSliceMs` and continues in a new invocation: the
- * worker's invocations then end often enough for a delta to find one free, and the lane moves on.
- */
-function sliced(ctx: EngineContext, job: SyncJob, deadline: Deadline): Deadline {
-  if (!('lane' in job) || job.lane === undefined) return deadline;
-  const endsAt = ctx.now().getTime() + ctx.settings.bulkSliceMs + ctx.settings.timeMarginMs;
-  return { remainingMs: () => Math.min(deadline.remainingMs(), endsAt - ctx.now().getTime()) };
 }
 
 /**
