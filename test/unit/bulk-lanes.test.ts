@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KomboBudgetWaitError } from '../../lambdas/core/kombo/errors';
 import {
   bulkLaneGroupId,
+  type FullJob,
   jobGroupId,
   laneOf,
   fullJob as queuedFullJob,
@@ -20,6 +21,8 @@ import {
 import { scriptedKombo } from '../support/scripted-kombo';
 
 const records = Array.from({ length: 1_000 }, (_, n) => employee(n));
+/** The harness's full job, sent in bulk lane `lane`. */
+const inLane = (lane: number): FullJob => ({ ...(fullJob() as FullJob), lane });
 
 describe('bulk lanes', () => {
   it('put a lane job in the lane group, and spread jobs evenly over the lanes by what they work on', () => {
@@ -49,8 +52,7 @@ describe('bulk lanes', () => {
       return pagedRecords(records, 100)(cursor);
     });
     h = engineHarness(kombo.source, { bulkSliceMs: 12_000 });
-    const laneJob = { ...fullJob(), lane: 4 };
-    expect(await h.run(laneJob)).toMatchObject({ outcome: 'continued', pages: 2 });
+    expect(await h.run(inLane(4))).toMatchObject({ outcome: 'continued', pages: 2 });
     expect(h.sent.at(-1)?.groupId).toBe('bulk-lane#4');
     // The same walk outside a lane runs on.
     const unlaned = scriptedKombo((_query, cursor) => pagedRecords(records, 100)(cursor));
@@ -117,7 +119,7 @@ describe('a bulk job that fails', () => {
 
   it('goes to the back of its lane, counted as failed, so the other jobs of the lane go on', async () => {
     const h = engineHarness(failing().source);
-    expect(await h.run({ ...fullJob(), lane: 2 })).toMatchObject({ outcome: 'continued' });
+    expect(await h.run(inLane(2))).toMatchObject({ outcome: 'continued' });
     expect(h.sent.at(-1)?.groupId).toBe('bulk-lane#2');
     expect(h.telemetry.counted('JobsFailed')).toBe(1);
     expect(h.telemetry.lines.some((line) => line.level === 'error' && line.message.startsWith('bulk job failed'))).toBe(
@@ -128,7 +130,7 @@ describe('a bulk job that fails', () => {
   it('fails its message as any job does once it has kept failing for hours, and outside a lane at once', async () => {
     const h = engineHarness(failing().source);
     const hoursAgo = h.clock.now().getTime() - 7 * 3600_000;
-    expect(await h.run({ ...fullJob(), lane: 2 }, 300_000, hoursAgo)).toMatchObject({ outcome: 'failed' });
+    expect(await h.run(inLane(2), 300_000, hoursAgo)).toMatchObject({ outcome: 'failed' });
     expect(await h.run(fullJob())).toMatchObject({ outcome: 'failed' });
     expect(h.sent).toHaveLength(0);
   });
