@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Fails a file of test/integration or test/convergence whose log lines carry a secret or record data.
+    setupFiles: ['test/support/log-guard.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,5 +1,6 @@
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
+import { fauxqsStores } from '../runtime/sqs-fifo-delivery';
 
 /** A real SQS-protocol server (fauxqs) in this process, for tests and local runs; loopback unless told otherwise. */
 export interface LocalSqs {
@@ -31,8 +32,9 @@ export interface LocalSqsOptions {
 }
 
 export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<LocalSqs> {
-  // buildApp, not startFauxqs: the latter always listens on 0.0.0.0.
-  const app = buildApp({ logger: false });
+  // buildApp, not startFauxqs: the latter always listens on 0.0.0.0. Its FIFO queues hand out
+  // batches as SQS does (several messages of a group per receive; see sqs-fifo-delivery.ts).
+  const app = buildApp({ logger: false, stores: await fauxqsStores() });
   const endpoint = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const client = new SQSClient({
     endpoint,

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApiError, apiError, errorBody, plainError } from './api-errors';
+import { handOut } from './confidential';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { FaultBook } from './faults';
 import { generatorFor, type ResourceGenerator } from './generators';
@@ -136,6 +137,7 @@ export async function handleApiRequest(
     if (error) return fail(error);
   }
   const found = deps.store.page(integrationId, requestedResource, page);
+  handOut({ kind: 'records', integrationId, resource: requestedResource, records: found.results });
   const next =
     found.nextAfterSeq === null ? null : encodeCursor({ afterSeq: found.nextAfterSeq, page: pageNumber + 1, filters });
   answer(200, JSON.stringify({ status: 'success', data: { next, results: found.results } }));

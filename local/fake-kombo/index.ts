@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ADMIN_PREFIX, handleAdminRequest } from './admin-handler';
 import { API_PREFIX, type ApiDependencies, handleApiRequest } from './api-handler';
+import { handOut } from './confidential';
 import { FaultBook } from './faults';
 import { sendJson } from './http';
 import { randomKomboId } from './ids';
@@ -36,6 +37,7 @@ const DEFAULT_RATE_LIMIT = { limit: 10_000, windowMs: 60_000 };
 
 export async function startFakeKombo(options: FakeKomboOptions = {}): Promise<FakeKombo> {
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+  handOut({ kind: 'api key', value: apiKey });
   const seed = options.seed ?? 1;
   const clock = options.clock ?? (() => new Date());
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
@@ -126,7 +128,7 @@ export async function startFakeKombo(options: FakeKomboOptions = {}): Promise<Fa
     seed: (integrationId, resource, count) => store.seed(integrationId, resource, count),
     create: (integrationId, resource, overrides) => store.create(integrationId, resource, overrides),
     update: (integrationId, resource, id, patch) => store.update(integrationId, resource, id, patch),
-    touchNested: (integrationId, resource, id) => store.touchNested(integrationId, resource, id),
+    touchNested: (integrationId, resource, id, patch) => store.touchNested(integrationId, resource, id, patch),
     dropField: (integrationId, resource, field) => store.dropField(integrationId, resource, field),
     remove: (integrationId, resource, id) => store.remove(integrationId, resource, id),
     vanish: (integrationId, resource, id) => store.vanish(integrationId, resource, id),

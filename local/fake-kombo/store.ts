@@ -160,8 +160,12 @@ export class FakeStore {
     return stored.record;
   }
 
-  touchNested(integrationId: string, resource: string, id: string): void {
-    this.stored(integrationId, resource, id).updatedAtMs = this.clock().getTime();
+  touchNested(integrationId: string, resource: string, id: string, patch?: Record<string, unknown>): void {
+    const stored = this.stored(integrationId, resource, id);
+    // Nested data is part of the answer: it may change while the record's own `changed_at` stays.
+    if (patch)
+      stored.record = { ...stored.record, ...patch, id: stored.record.id, changed_at: stored.record.changed_at };
+    stored.updatedAtMs = this.clock().getTime();
   }
 
   /**

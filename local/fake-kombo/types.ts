@@ -195,8 +195,11 @@ export interface FakeKombo {
   create(integrationId: string, resource: string, overrides?: Record<string, unknown>): FakeRecord;
   /** Applies the patch, bumps `changed_at` and the record's "updated" marker. */
   update(integrationId: string, resource: string, id: string, patch?: Record<string, unknown>): FakeRecord;
-  /** Nested data changed: matches `updated_after` again, `changed_at` stays (Kombo semantics). */
-  touchNested(integrationId: string, resource: string, id: string): void;
+  /**
+   * Nested data changed: matches `updated_after` again, `changed_at` stays (Kombo semantics). With a
+   * patch, the answer's nested data changes too (e.g. an employee's employments).
+   */
+  touchNested(integrationId: string, resource: string, id: string, patch?: Record<string, unknown>): void;
   /** A scope change: `field` leaves every record of the resource, `changed_at` stays. */
   dropField(integrationId: string, resource: string, field: string): void;
   /** Sets `remote_deleted_at` and `changed_at` to now; hidden unless `include_deleted=true`. */

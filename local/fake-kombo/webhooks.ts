@@ -4,6 +4,7 @@
  * the webhook secret. Signed here with node:crypto, independently of the project's verifier.
  */
 import { createHmac } from 'node:crypto';
+import { handOut } from './confidential';
 import type { WebhookDelivery } from './types';
 
 /** Kombo does not document its delivery timeout; long enough for a cold local Lambda. */
@@ -21,11 +22,14 @@ export interface WebhookEnvelope {
 
 export async function deliverWebhook(url: string, secret: string, envelope: WebhookEnvelope): Promise<WebhookDelivery> {
   const rawBody = Buffer.from(JSON.stringify(envelope), 'utf8');
+  const signature = kombosSignature(rawBody, secret);
+  handOut({ kind: 'webhook secret', value: secret });
+  handOut({ kind: 'signature', value: signature });
   const response = await fetch(url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      'x-kombo-signature': kombosSignature(rawBody, secret),
+      'x-kombo-signature': signature,
       'user-agent': 'fake-kombo-webhooks',
     },
     body: rawBody,

@@ -9,7 +9,9 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 
 /**
  * What Lambda's SQS event source does, for local runs and tests: receive a batch, invoke the worker
- * with it, delete what succeeded, and make what failed visible again (redelivery).
+ * with it, delete what succeeded, and make what failed visible again (redelivery). The batch is the
+ * one SQS would hand out (up to 10, several of one FIFO group in order) when the queue is the local one
+ * (local/aws/sqs-server.ts; fauxqs alone gives one message per group, see sqs-fifo-delivery.ts).
  */
 export type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
