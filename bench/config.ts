@@ -3,9 +3,9 @@
  * quick run or larger for a long one). Parts: `throughput` (backfill vs the cursor-chain bound and
  * the two reference loops), `capacity` (DynamoDB requests, units and dollars per record), `memory`
  * (the worker's peak RSS and heap in a child process), `burst` (Kombo passes for a burst of webhooks
- * on one resource).
+ * on one resource), `fleet` (many integrations' weekly runs under Kombo's rate limit, deltas meanwhile).
  */
-export const PARTS = ['throughput', 'capacity', 'memory', 'burst'] as const;
+export const PARTS = ['throughput', 'capacity', 'memory', 'burst', 'fleet'] as const;
 export type Part = (typeof PARTS)[number];
 
 /** Kombo's largest page, which the worker asks for and the guide recommends. */
@@ -46,9 +46,33 @@ export interface BenchConfig {
   readonly burstConcurrency: number;
   readonly burstIntervalMs: number;
   readonly burstRecords: number;
+  /** The fleet part: see FleetConfig. */
+  readonly fleet: FleetConfig;
   /** Where JSON results and the chart go. */
   readonly resultsDir: string;
 }
+
+/**
+ * The fleet simulation (bench/fleet.ts): `integrations` integrations (HRIS and ATS alternately) of
+ * `resources` resources each, sizes drawn from `seed`; the fake Kombo allows `rateLimit` requests per
+ * `rateWindowMs` (per API key) and answers every request after `komboLatencyMs`; the worker runs as
+ * `concurrency` containers; a `data-changed` webhook every `deltaIntervalMs`.
+ */
+export interface FleetConfig {
+  readonly integrations: number;
+  readonly resources: number;
+  readonly seed: number;
+  readonly rateLimit: number;
+  readonly rateWindowMs: number;
+  readonly komboLatencyMs: number;
+  readonly concurrency: number;
+  readonly deltaIntervalMs: number;
+  /** `BULK_LANES` for the functions; undefined: not set (the functions' default). */
+  readonly bulkLanes: number | undefined;
+}
+
+/** Resources per fleet integration at most: the bench's lists of HRIS and ATS resources (fleet-data.ts). */
+export const FLEET_MAX_RESOURCES = 8;
 
 function numbers(name: string, fallback: string): number[] {
   const text = process.env[name] ?? fallback;
@@ -66,6 +90,32 @@ function count(name: string, fallback: number): number {
   const [value] = numbers(name, String(fallback));
   if (value === undefined || !Number.isInteger(value) || value < 1)
     throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
+function fleetConfig(): FleetConfig {
+  const resources = count('BENCH_FLEET_RESOURCES', FLEET_MAX_RESOURCES);
+  if (resources > FLEET_MAX_RESOURCES) throw new Error(`BENCH_FLEET_RESOURCES must be at most ${FLEET_MAX_RESOURCES}`);
+  const lanes = process.env.BENCH_FLEET_BULK_LANES;
+  return {
+    integrations: count('BENCH_FLEET_INTEGRATIONS', 60),
+    resources,
+    seed: count('BENCH_FLEET_SEED', 7),
+    // 15 requests a second: the default fleet's steady week needs about 1,000 (a bound of about a
+    // minute), a rate the bench's one process (worker, fake, fauxqs) can drive on 2 cores not busy with other work.
+    rateLimit: count('BENCH_FLEET_RATE_LIMIT', 150),
+    rateWindowMs: count('BENCH_FLEET_RATE_WINDOW_MS', 10_000),
+    komboLatencyMs: numbers('BENCH_FLEET_KOMBO_LATENCY_MS', '50')[0] ?? 50,
+    concurrency: count('BENCH_FLEET_CONCURRENCY', 5),
+    deltaIntervalMs: count('BENCH_FLEET_DELTA_INTERVAL_MS', 500),
+    bulkLanes: lanes === undefined || lanes.trim() === '' ? undefined : wholeNumber('BENCH_FLEET_BULK_LANES', lanes),
+  };
+}
+
+/** A whole number ≥ 0 (0 is meaningful: lanes off); the functions check the upper limit. */
+function wholeNumber(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number ≥ 0, got "${text}"`);
   return value;
 }
 
@@ -98,6 +148,7 @@ export function benchConfig(args: readonly string[], resultsDir: string): BenchC
     burstConcurrency: count('BENCH_BURST_CONCURRENCY', 100),
     burstIntervalMs: numbers('BENCH_BURST_INTERVAL_MS', '0')[0] ?? 0,
     burstRecords: count('BENCH_BURST_RECORDS', 1000),
+    fleet: fleetConfig(),
     resultsDir,
   };
 }

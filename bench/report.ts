@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { BurstResult } from './burst';
 import type { CapacityResult } from './capacity';
 import { throughputSvg } from './chart';
+import type { FleetResult } from './fleet';
+import { round } from './harness';
 import type { MemoryResult } from './memory';
 import { oursRequests, type ThroughputResult } from './throughput';
 
@@ -90,6 +92,39 @@ export function burstRows(result: BurstResult): Row[] {
       'coalesce ms': result.coalesceWindowMs,
     },
   ];
+}
+
+export function fleetRows(result: FleetResult): Row[] {
+  return result.phases.map((phase) => ({
+    phase: phase.phase,
+    'budget /min': phase.budgetPerMinute,
+    walks: `${phase.walksCompleted}/${phase.walksExpected}`,
+    'Kombo reqs': phase.kombo.total,
+    'bound s': phase.boundSeconds,
+    'wall s': phase.wallSeconds,
+    'wall ÷ bound': phase.wallOverBound,
+    'wall ÷ budget bound': phase.wallOverBudgetBound,
+    '429 per 100': phase.rateLimitedPer100,
+    'budget refusals': phase.containers.budgetRefusals,
+    deltas: `${phase.deltas.served}/${phase.deltas.sent}`,
+    'delta p50 ms': phase.deltas.p50Ms,
+    'delta p99 ms': phase.deltas.p99Ms,
+    'delta max ms': phase.deltas.maxMs,
+    'delta to 1st req p50 ms': phase.deltas.toFirstRequestP50Ms,
+    'delta queued p50 ms': phase.deltaQueueWait.p50Ms,
+    'peak walks': phase.peakConcurrentWalks,
+    'peak bulk groups': phase.containers.peakBulkGroupsInFlight,
+    'bulk jobs per group batch': round(
+      phase.containers.bulkMessages / Math.max(1, phase.containers.bulkGroupBatches),
+      1,
+    ),
+    invocations: phase.containers.invocations,
+    'failed msgs': phase.containers.failedMessages,
+    DLQ: phase.deadLetters,
+    'drain s': phase.drainSeconds,
+    'dynamo p99 ms': phase.dynamo.workerCallP99Ms,
+    'loop p99 ms': phase.eventLoopDelayP99Ms,
+  }));
 }
 
 export function memoryRows(result: MemoryResult): Row[] {

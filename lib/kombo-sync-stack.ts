@@ -52,7 +52,7 @@ export interface KomboSyncStackProps extends StackProps {
    * off. @default 20
    */
   readonly bulkLanes?: number;
-  /** Seconds a bulk job works per invocation before it continues in a new one. @default 20 */
+  /** Seconds the bulk jobs of one invocation work before they continue in new ones. @default 10 */
   readonly bulkSliceSeconds?: number;
   /** Keep the records and state tables when the stack is deleted. @default true */
   readonly retainTables?: boolean;

@@ -2,71 +2,35 @@ import { crc32 } from 'node:zlib';
 import {
   type AttributeValue,
   BatchWriteItemCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   PutItemCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AwsRulesControl } from '../../local/aws/aws-rules-proxy';
-import { type LocalDynamo, startLocalDynamo } from '../../local/aws/dynamo-server';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/aws/sqs-server';
+import type { LocalDynamo } from '../../local/aws/dynamo-server';
+import { DDB_LOCAL, getItem, rejection, SERVER, TABLE, useRulesServers } from '../support/aws-rules-servers';
 
 /**
  * The AWS-rules layer in front of dynalite: each rule is shown refused through the layer and
  * accepted by dynalite alone (the gap the rule closes), so removing a rule fails its test.
+ *
+ * Under `npm run test:ddb-local` the server is AWS's DynamoDB Local instead: the same tests then
+ * show that it refuses each request itself (the rule is AWS behaviour, not an invention of the
+ * layer), and where it answers otherwise than dynalite, the expectation says what it answers.
+ * The layer's faults, request log and forwarding: aws-rules-faults.test.ts.
  */
-const TABLE = 'rules';
+const servers = useRulesServers({ serverAlone: true });
 let layered: LocalDynamo;
 let raw: LocalDynamo;
 let rules: AwsRulesControl;
-/** A client on the layer that makes one attempt only (the SDK default is 3), so faults surface. */
-let onceClient: DynamoDBClient;
 let once: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  [layered, raw] = await Promise.all([startLocalDynamo(), startLocalDynamo({ awsRules: false })]);
-  await Promise.all([layered.createTable(TABLE), raw.createTable(TABLE)]);
-  if (!layered.rules) throw new Error('the AWS-rules layer is on by default');
-  rules = layered.rules;
-  onceClient = new DynamoDBClient({
-    endpoint: layered.endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    maxAttempts: 1,
-  });
-  once = DynamoDBDocumentClient.from(onceClient, { marshallOptions: { removeUndefinedValues: true } });
+let rawOnce: DynamoDBClient;
+beforeAll(() => {
+  ({ layered, raw, rules, once, rawOnce } = servers);
 });
-afterAll(async () => {
-  onceClient?.destroy();
-  await Promise.all([layered?.close(), raw?.close()]);
-});
-beforeEach(() => {
-  rules.clearFaults();
-  rules.resetRequests();
-});
-
-/** The error a send rejects with, or a failure when it succeeds. */
-async function rejection(send: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await send;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the request to be refused');
-}
-
-const getItem = (dynamo: LocalDynamo, pk: string, sk = 's') =>
-  dynamo.documents.send(new GetCommand({ TableName: TABLE, Key: { pk, sk }, ConsistentRead: true }));
 
 function nested(containers: number): AttributeValue {
   let value: AttributeValue = { S: 'leaf' };
@@ -85,10 +49,22 @@ describe('empty attribute names', () => {
     expect(rules.requests().map((request) => request.outcome)).toEqual(['refused', 'forwarded']);
   });
 
-  it('dynalite alone stores the same item (the gap the rule closes)', async () => {
-    await raw.documents.send(new PutCommand({ TableName: TABLE, Item: item }));
-    expect((await getItem(raw, 'empty-1')).Item).toEqual(item);
-  });
+  it(
+    DDB_LOCAL
+      ? 'DynamoDB Local alone refuses the same item (the rule is AWS behaviour)'
+      : 'dynalite alone stores the same item (the gap the rule closes)',
+    async () => {
+      const put = raw.documents.send(new PutCommand({ TableName: TABLE, Item: item }));
+      if (DDB_LOCAL) {
+        const error = await rejection(put);
+        expect([error.name, error.message]).toEqual(['ValidationException', 'Empty attribute name']);
+        expect((await getItem(raw, 'empty-1')).Item).toBeUndefined();
+      } else {
+        await put;
+        expect((await getItem(raw, 'empty-1')).Item).toEqual(item);
+      }
+    },
+  );
 
   it('answers exactly as AWS does: 400, JSON 1.0, x-amzn-errortype, coral __type', async () => {
     const body = JSON.stringify({ TableName: TABLE, Item: { pk: { S: 'empty-2' }, sk: { S: 's' }, '': { S: 'x' } } });
@@ -117,22 +93,37 @@ describe('empty attribute names', () => {
 
 /**
  * One request per rule, sent with the low-level client so the wire shape is exact. dynalite alone
- * accepts every one of them: each rule closes a gap it leaves.
+ * accepts every one of them: each rule closes a gap it leaves. DynamoDB Local alone refuses every
+ * one (`ddbLocal`: its answer, worded its own way in places), except that it fails attribute names
+ * over 50,000 bytes with InternalFailure (HTTP 500), where AWS documents 64 KB.
  */
 const put = (pk: string, extra: Record<string, AttributeValue>, sk = 's') =>
   new PutItemCommand({ TableName: TABLE, Item: { pk: { S: pk }, sk: { S: sk }, ...extra } });
 
 type Send = (client: DynamoDBClient) => Promise<unknown>;
-const cases: ReadonlyArray<{ rule: string; send: Send; message: RegExp }> = [
+const EMPTY_NAME_DDB_LOCAL = { name: 'ValidationException', message: /^Empty attribute name$/ };
+const NAME_SIZE_DDB_LOCAL = { name: 'InternalFailure', message: /unknown error, exception or failure/ };
+const KEY_SIZE_DDB_LOCAL = {
+  name: 'ValidationException',
+  message: /^Hash primary key values must be under 2048 bytes, and range primary key values must be under 1024 bytes$/,
+};
+const cases: ReadonlyArray<{
+  rule: string;
+  send: Send;
+  message: RegExp;
+  ddbLocal: { name: string; message: RegExp };
+}> = [
   {
     rule: 'empty top-level attribute name',
     send: (client) => client.send(put('r-1', { '': { S: 'x' } })),
     message: /empty attribute name/,
+    ddbLocal: EMPTY_NAME_DDB_LOCAL,
   },
   {
     rule: 'empty map key inside a list',
     send: (client) => client.send(put('r-2', { list: { L: [{ N: '1' }, { M: { '': { S: 'x' } } }] } })),
     message: /empty attribute name/,
+    ddbLocal: EMPTY_NAME_DDB_LOCAL,
   },
   {
     rule: 'empty map key in an ExpressionAttributeValue (UpdateItem SET)',
@@ -147,6 +138,10 @@ const cases: ReadonlyArray<{ rule: string; send: Send; message: RegExp }> = [
         }),
       ),
     message: /^ExpressionAttributeValues contains invalid value: .*empty attribute name for key :d$/,
+    ddbLocal: {
+      name: 'ValidationException',
+      message: /^ExpressionAttributeValues contains invalid value: Empty attribute name for key :d$/,
+    },
   },
   {
     rule: 'empty map key in a BatchWriteItem PutRequest',
@@ -165,37 +160,44 @@ const cases: ReadonlyArray<{ rule: string; send: Send; message: RegExp }> = [
         }),
       ),
     message: /empty attribute name/,
+    ddbLocal: EMPTY_NAME_DDB_LOCAL,
   },
   {
     rule: '32 maps and lists deep (31 is the most AWS takes)',
     send: (client) => client.send(put('r-5', { deep: nested(32) })),
     message: /^Nesting Levels have exceeded supported limits/,
+    ddbLocal: { name: 'ValidationException', message: /^Nesting Levels have exceeded supported limits/ },
   },
   {
     rule: 'attribute name of 65,536 bytes',
     send: (client) => client.send(put('r-6', { ['n'.repeat(65_536)]: { S: 'x' } })),
     message: /Size of attribute name has exceeded/,
+    ddbLocal: NAME_SIZE_DDB_LOCAL,
   },
   {
     rule: 'nested map key of 65,536 bytes',
     send: (client) => client.send(put('r-7', { d: { M: { ['n'.repeat(65_536)]: { S: 'x' } } } })),
     message: /Size of attribute name has exceeded/,
+    ddbLocal: NAME_SIZE_DDB_LOCAL,
   },
   // 250,000 × "é" is 500,000 UTF-8 bytes; dynalite counts 250,000 UTF-16 units.
   {
     rule: 'item over 400 KB in UTF-8',
     send: (client) => client.send(put('r-8', { text: { S: 'é'.repeat(250_000) } })),
     message: /^Item size has exceeded the maximum allowed size$/,
+    ddbLocal: { name: 'ValidationException', message: /^Item size has exceeded the maximum allowed size$/ },
   },
   {
     rule: 'partition key over 2,048 UTF-8 bytes',
     send: (client) => client.send(put('é'.repeat(1_500), {})),
     message: /Size of hashkey has exceeded the maximum size limit of 2048 bytes/,
+    ddbLocal: KEY_SIZE_DDB_LOCAL,
   },
   {
     rule: 'sort key over 1,024 UTF-8 bytes',
     send: (client) => client.send(put('r-10', {}, 'é'.repeat(600))),
     message: /range keys has exceeded the size limit of 1024 bytes/,
+    ddbLocal: KEY_SIZE_DDB_LOCAL,
   },
   {
     rule: 'ConditionExpression over 4 KB',
@@ -209,11 +211,16 @@ const cases: ReadonlyArray<{ rule: string; send: Send; message: RegExp }> = [
       ),
     message:
       /^Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression size: 5596$/,
+    ddbLocal: {
+      name: 'ValidationException',
+      message:
+        /^Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression size: 5596$/,
+    },
   },
 ];
 
-describe.each(cases)('rule: $rule', ({ send, message }) => {
-  it('is refused through the layer with ValidationException, and does not reach dynalite', async () => {
+describe.each(cases)('rule: $rule', ({ send, message, ddbLocal }) => {
+  it(`is refused through the layer with ValidationException, and does not reach ${SERVER}`, async () => {
     const error = await rejection(send(layered.client));
     expect(error.name).toBe('ValidationException');
     expect(error.$metadata?.httpStatusCode).toBe(400);
@@ -221,18 +228,36 @@ describe.each(cases)('rule: $rule', ({ send, message }) => {
     expect(rules.requests().map((request) => request.outcome)).toEqual(['refused']);
   });
 
-  it('is accepted by dynalite alone', async () => {
-    await expect(send(raw.client)).resolves.toBeDefined();
+  it(DDB_LOCAL ? 'is refused by DynamoDB Local alone as well' : 'is accepted by dynalite alone', async () => {
+    if (DDB_LOCAL) {
+      const error = await rejection(send(rawOnce));
+      expect(error.name).toBe(ddbLocal.name);
+      expect(error.message).toMatch(ddbLocal.message);
+    } else await expect(send(raw.client)).resolves.toBeDefined();
   });
 });
 
 describe('rules at their limits', () => {
-  it('takes 31 levels of nesting and a 65,535-byte name, as AWS does', async () => {
-    await layered.client.send(put('limit-1', { deep: nested(31), ['n'.repeat(65_535)]: { S: 'x' } }));
+  it('takes 31 levels of nesting, as AWS does', async () => {
+    await layered.client.send(put('limit-1', { deep: nested(31) }));
     expect((await getItem(layered, 'limit-1')).Item?.deep).toBeDefined();
   });
 
-  it('refuses an empty ExpressionAttributeNames value, naming it (dynalite refuses it too, as an undefined name)', async () => {
+  it('lets a 65,535-byte name through, as AWS takes it', async () => {
+    const send = once.send(
+      new PutCommand({ TableName: TABLE, Item: { pk: 'limit-1b', sk: 's', ['n'.repeat(65_535)]: 'x' } }),
+    );
+    if (DDB_LOCAL) {
+      // DynamoDB Local's own limit, not AWS's: it fails any name over 50,000 bytes this way.
+      expect((await rejection(send)).name).toBe('InternalFailure');
+    } else {
+      await send;
+      expect((await getItem(layered, 'limit-1b')).Item).toBeDefined();
+    }
+    expect(rules.requests()[0]?.outcome).toBe('forwarded');
+  });
+
+  it(`refuses an empty ExpressionAttributeNames value, naming it (${SERVER} refuses it too)`, async () => {
     const update = () =>
       new UpdateCommand({
         TableName: TABLE,
@@ -244,213 +269,21 @@ describe('rules at their limits', () => {
     const error = await rejection(layered.documents.send(update()));
     expect(error.name).toBe('ValidationException');
     expect(error.message).toBe('ExpressionAttributeNames contains invalid value: Empty attribute name for key #a');
-    expect((await rejection(raw.documents.send(update()))).message).toMatch(/not defined/);
+    // dynalite takes it for an undefined name; DynamoDB Local words it as the layer does.
+    expect((await rejection(raw.documents.send(update()))).message).toMatch(
+      DDB_LOCAL ? /^ExpressionAttributeNames contains invalid value: Empty attribute name for key #a$/ : /not defined/,
+    );
   });
 
-  it('refuses an empty name in a TransactWriteItems Put before dynalite (which lacks transactions) sees it', async () => {
+  it(`refuses an empty name in a TransactWriteItems Put before ${SERVER} sees it`, async () => {
     const transact = () =>
       new TransactWriteItemsCommand({
         TransactItems: [{ Put: { TableName: TABLE, Item: { pk: { S: 'limit-3' }, sk: { S: 's' }, '': { S: 'x' } } } }],
       });
     expect((await rejection(layered.client.send(transact()))).name).toBe('ValidationException');
-    expect((await rejection(raw.client.send(transact()))).name).toBe('UnknownOperationException');
-  });
-});
-
-describe('fault injection', () => {
-  it('throttle: the next `times` matching requests answer ProvisionedThroughputExceededException; others pass', async () => {
-    rules.throttle({ partitionKey: 'p1', times: 2 });
-    const putP1 = (n: number) => once.send(new PutCommand({ TableName: TABLE, Item: { pk: 'p1', sk: `s${n}` } }));
-
-    const first = await rejection(putP1(1));
-    expect(first.name).toBe('ProvisionedThroughputExceededException');
-    expect(first.$metadata?.httpStatusCode).toBe(400);
-    expect(first.message).toBe(
-      'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+    // dynalite has no transactions; DynamoDB Local does, and refuses the name itself.
+    expect((await rejection(raw.client.send(transact()))).name).toBe(
+      DDB_LOCAL ? 'ValidationException' : 'UnknownOperationException',
     );
-    await once.send(new PutCommand({ TableName: TABLE, Item: { pk: 'p2', sk: 's' } }));
-    expect((await rejection(putP1(2))).name).toBe('ProvisionedThroughputExceededException');
-    await putP1(3);
-
-    expect((await getItem(layered, 'p1', 's3')).Item).toBeDefined();
-    expect((await getItem(layered, 'p1', 's1')).Item).toBeUndefined();
-    expect(
-      rules
-        .requests()
-        .slice(0, 4)
-        .map(({ partitionKeys, outcome }) => [partitionKeys, outcome]),
-    ).toEqual([
-      [['p1'], 'fault'],
-      [['p2'], 'forwarded'],
-      [['p1'], 'fault'],
-      [['p1'], 'forwarded'],
-    ]);
-  });
-
-  it("throttle: the SDK's default retries (3 attempts) absorb two throttles", async () => {
-    rules.throttle({ operation: 'PutItem', table: TABLE, partitionKey: 'p3', times: 2 });
-    await layered.documents.send(new PutCommand({ TableName: TABLE, Item: { pk: 'p3', sk: 's' } }));
-    expect(rules.requests().map((request) => request.outcome)).toEqual(['fault', 'fault', 'forwarded']);
-  });
-
-  it('throttle: a batch is throttled when any of its items is in the partition', async () => {
-    rules.throttle({ partitionKey: 'p5', times: Infinity });
-    const batch = new BatchWriteCommand({
-      RequestItems: {
-        [TABLE]: [{ PutRequest: { Item: { pk: 'p4', sk: 's' } } }, { PutRequest: { Item: { pk: 'p5', sk: 's' } } }],
-      },
-    });
-    expect((await rejection(once.send(batch))).name).toBe('ProvisionedThroughputExceededException');
-    expect((await rejection(once.send(batch))).name).toBe('ProvisionedThroughputExceededException');
-    rules.clearFaults();
-    await once.send(batch);
-  });
-
-  it('fail: a non-retryable AccessDeniedException is sent once and not retried', async () => {
-    rules.fail({
-      operation: 'PutItem',
-      partitionKey: 'f1',
-      times: 1,
-      errorType: 'AccessDeniedException',
-      message: 'not allowed',
-    });
-    const error = await rejection(
-      layered.documents.send(new PutCommand({ TableName: TABLE, Item: { pk: 'f1', sk: 's' } })),
-    );
-    expect(error.name).toBe('AccessDeniedException');
-    expect(error.message).toBe('not allowed');
-    expect(rules.requests().map((request) => request.outcome)).toEqual(['fault']);
-    await layered.documents.send(new PutCommand({ TableName: TABLE, Item: { pk: 'f1', sk: 's' } }));
-  });
-
-  it('fail: an InternalServerError (500) for every matching request until the faults are cleared', async () => {
-    rules.fail({ table: TABLE, partitionKey: 'f2', times: Infinity, errorType: 'InternalServerError', status: 500 });
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const error = await rejection(once.send(new GetCommand({ TableName: TABLE, Key: { pk: 'f2', sk: 's' } })));
-      expect(error.name).toBe('InternalServerError');
-      expect(error.$metadata?.httpStatusCode).toBe(500);
-    }
-    await once.send(new GetCommand({ TableName: TABLE, Key: { pk: 'other', sk: 's' } }));
-    rules.clearFaults();
-    await once.send(new GetCommand({ TableName: TABLE, Key: { pk: 'f2', sk: 's' } }));
-  });
-});
-
-describe('request log', () => {
-  it('records every request in arrival order: operation, table, partition keys, outcome', async () => {
-    const before = Date.now();
-    rules.fail({ operation: 'DeleteItem', times: 1, errorType: 'AccessDeniedException' });
-    await layered.documents.send(new PutCommand({ TableName: TABLE, Item: { pk: 'log-1', sk: 's' } }));
-    await layered.documents.send(new GetCommand({ TableName: TABLE, Key: { pk: 'log-1', sk: 's' } }));
-    await layered.documents.send(
-      new QueryCommand({
-        TableName: TABLE,
-        KeyConditionExpression: '#p = :p',
-        ExpressionAttributeNames: { '#p': 'pk' },
-        ExpressionAttributeValues: { ':p': 'log-1' },
-      }),
-    );
-    await layered.documents.send(
-      new BatchWriteCommand({
-        RequestItems: {
-          [TABLE]: [
-            { PutRequest: { Item: { pk: 'log-2', sk: 's' } } },
-            { DeleteRequest: { Key: { pk: 'log-3', sk: 's' } } },
-          ],
-        },
-      }),
-    );
-    await rejection(
-      layered.documents.send(new PutCommand({ TableName: TABLE, Item: { pk: 'log-4', sk: 's', m: { '': 1 } } })),
-    );
-    await rejection(
-      layered.client.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [{ Delete: { TableName: TABLE, Key: { pk: { S: 'log-5' }, sk: { S: 's' } } } }],
-        }),
-      ),
-    );
-    await rejection(layered.documents.send(new DeleteCommand({ TableName: TABLE, Key: { pk: 'log-6', sk: 's' } })));
-    const after = Date.now();
-
-    const log = rules.requests();
-    expect(
-      log.map(({ operation, table, partitionKeys, outcome }) => ({ operation, table, partitionKeys, outcome })),
-    ).toEqual([
-      { operation: 'PutItem', table: TABLE, partitionKeys: ['log-1'], outcome: 'forwarded' },
-      { operation: 'GetItem', table: TABLE, partitionKeys: ['log-1'], outcome: 'forwarded' },
-      { operation: 'Query', table: TABLE, partitionKeys: ['log-1'], outcome: 'forwarded' },
-      { operation: 'BatchWriteItem', table: TABLE, partitionKeys: ['log-2', 'log-3'], outcome: 'forwarded' },
-      { operation: 'PutItem', table: TABLE, partitionKeys: ['log-4'], outcome: 'refused' },
-      // dynalite has no transactions: forwarded, it answers UnknownOperationException.
-      { operation: 'TransactWriteItems', table: TABLE, partitionKeys: ['log-5'], outcome: 'forwarded' },
-      { operation: 'DeleteItem', table: TABLE, partitionKeys: ['log-6'], outcome: 'fault' },
-    ]);
-    const times = log.map((request) => request.at);
-    expect(times).toEqual([...times].sort((a, b) => a - b));
-    expect(times[0]).toBeGreaterThanOrEqual(before);
-    expect(times.at(-1)).toBeLessThanOrEqual(after);
-
-    rules.resetRequests();
-    expect(rules.requests()).toEqual([]);
-  });
-});
-
-describe('forwarding', () => {
-  it('passes dynalite’s answer through verbatim, x-amz-crc32 included', async () => {
-    const response = await fetch(layered.endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': 'DynamoDB_20120810.DescribeTable',
-        authorization:
-          'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
-        'x-amz-date': '20260101T000000Z',
-      },
-      body: JSON.stringify({ TableName: TABLE }),
-    });
-    const text = await response.text();
-    expect(response.status).toBe(200);
-    expect(response.headers.get('x-amz-crc32')).toBe(String(crc32(text)));
-    expect(response.headers.get('x-amzn-requestid')).toMatch(/^[A-Z0-9]{52}$/); // dynalite's id format
-    expect(JSON.parse(text).Table.TableName).toBe(TABLE);
-  });
-
-  it('round-trips a ~300 KB item intact', async () => {
-    const item = {
-      pk: 'big-1',
-      sk: 's',
-      text: 'x'.repeat(200_000) + 'ü'.repeat(20_000),
-      list: Array.from({ length: 1_000 }, (_, n) => ({ n, label: `item ${n}`.padEnd(40, '.') })),
-    };
-    await layered.documents.send(new PutCommand({ TableName: TABLE, Item: item }));
-    expect((await getItem(layered, 'big-1')).Item).toEqual(item);
-  });
-
-  it('pages a Query with LastEvaluatedKey / ExclusiveStartKey', async () => {
-    const sks = Array.from({ length: 25 }, (_, n) => `s${String(n).padStart(2, '0')}`);
-    for (const sk of sks)
-      await layered.documents.send(
-        new PutCommand({ TableName: TABLE, Item: { pk: 'page-1', sk, payload: 'p'.repeat(2_000) } }),
-      );
-    const seen: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    let pages = 0;
-    do {
-      const page = await layered.documents.send(
-        new QueryCommand({
-          TableName: TABLE,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': 'page-1' },
-          Limit: 7,
-          ExclusiveStartKey: start,
-        }),
-      );
-      seen.push(...(page.Items ?? []).map((item) => String(item.sk)));
-      start = page.LastEvaluatedKey;
-      pages += 1;
-    } while (start);
-    expect(seen).toEqual(sks);
-    expect(pages).toBe(4);
   });
 });

@@ -9,7 +9,8 @@ import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BurstResult } from '../../bench/burst';
 import type { CapacityResult } from '../../bench/capacity';
-import { benchConfig } from '../../bench/config';
+import { benchConfig, PARTS } from '../../bench/config';
+import type { FleetResult } from '../../bench/fleet';
 import type { MemoryResult } from '../../bench/memory';
 import { runSuite } from '../../bench/suite';
 import type { ThroughputResult } from '../../bench/throughput';
@@ -29,13 +30,21 @@ const SIZES: Record<string, string> = {
   BENCH_BURST_EVENTS: '20',
   BENCH_BURST_CONCURRENCY: '5',
   BENCH_BURST_RECORDS: '300',
+  // 4 integrations × 2 resources, 10 requests a second: each weekly run is a few seconds.
+  BENCH_FLEET_INTEGRATIONS: '4',
+  BENCH_FLEET_RESOURCES: '2',
+  BENCH_FLEET_RATE_LIMIT: '50',
+  BENCH_FLEET_RATE_WINDOW_MS: '5000',
+  BENCH_FLEET_KOMBO_LATENCY_MS: '5',
+  BENCH_FLEET_CONCURRENCY: '2',
+  BENCH_FLEET_DELTA_INTERVAL_MS: '300',
 };
 
-function configAtTinySize() {
+function configAtTinySize(parts: readonly string[]) {
   const saved = Object.fromEntries(Object.keys(SIZES).map((name) => [name, process.env[name]]));
   Object.assign(process.env, SIZES);
   try {
-    return benchConfig([], resultsDir);
+    return benchConfig(parts, resultsDir);
   } finally {
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name];
@@ -48,9 +57,10 @@ const read = <T>(name: string) => JSON.parse(readFileSync(path.join(resultsDir, 
 const finitePositive = (value: number) => expect(Number.isFinite(value) && value > 0, String(value)).toBe(true);
 
 describe('npm run bench at a tiny size', () => {
-  it('runs every part and writes well-formed results and the chart', { timeout: 90_000 }, async () => {
+  it('runs every part but the fleet and writes well-formed results and the chart', { timeout: 90_000 }, async () => {
     const lines: string[] = [];
-    const files = await runSuite(configAtTinySize(), (line) => lines.push(line));
+    const parts = PARTS.filter((part) => part !== 'fleet');
+    const files = await runSuite(configAtTinySize(parts), (line) => lines.push(line));
     expect(files.map((file) => path.basename(file))).toEqual(
       expect.arrayContaining(['throughput.json', 'throughput.svg', 'capacity.json', 'memory.json', 'burst.json']),
     );
@@ -107,6 +117,48 @@ describe('npm run bench at a tiny size', () => {
     expect(burst.passes).toBeGreaterThanOrEqual(1);
     expect(burst.komboRequests).toBeGreaterThanOrEqual(burst.passes * 2);
     expect(burst.invocations).toBeGreaterThanOrEqual(1);
+  });
+
+  it('runs the fleet: every weekly run completes, and its counts add up', { timeout: 150_000 }, async () => {
+    const lines: string[] = [];
+    const files = await runSuite(configAtTinySize(['fleet']), (line) => lines.push(line));
+    expect(files.map((file) => path.basename(file))).toEqual(['fleet.json']);
+    expect(lines.join('\n')).toContain('wall ÷ bound');
+
+    const fleet = read<FleetResult>('fleet.json');
+    expect(fleet).toMatchObject({ integrations: 4, resourcesPerIntegration: 2, walksPerRun: 8, containers: 2 });
+    // The reference (budget off) runs unless BENCH_REFERENCES=none.
+    expect(fleet.phases.map((phase) => phase.phase)).toEqual(['backfill', 'steady', 'steady, budget off']);
+    expect(fleet.phases.map((phase) => phase.budgetPerMinute)).toEqual([540, 540, 0]);
+    expect(fleet.findings).toHaveLength(3);
+    for (const phase of fleet.phases) {
+      expect(phase.runCompleted).toBe(true);
+      expect(phase.walksCompleted).toBe(8);
+      const { kombo } = phase;
+      expect(kombo.fullPages + kombo.deltaPages + kombo.sweepPages + kombo.integrationLookups).toBe(kombo.total);
+      // Each of the 4 integrations is asked about once, and each of the 8 resources walked in full.
+      expect(kombo.integrationLookups).toBeGreaterThanOrEqual(4);
+      expect(kombo.fullPages).toBeGreaterThanOrEqual(8);
+      finitePositive(phase.wallSeconds);
+      finitePositive(phase.boundSeconds);
+      finitePositive(phase.wallOverBound);
+      expect(phase.boundSeconds).toBeCloseTo((kombo.total - kombo.rateLimited) / fleet.rateLimit.perSecond, 1);
+      expect(phase.rateLimitedPer100).toBeGreaterThanOrEqual(0);
+      expect(phase.rateLimitedPer100).toBeLessThanOrEqual(100);
+      const { deltas } = phase;
+      expect(deltas.served + deltas.unserved + deltas.webhookFailures).toBe(deltas.sent);
+      if (deltas.served > 0) expect(deltas.p50Ms ?? -1).toBeLessThanOrEqual(deltas.maxMs ?? -1);
+      expect(phase.peakConcurrentWalks).toBeGreaterThanOrEqual(1);
+      expect(phase.peakConcurrentWalks).toBeLessThanOrEqual(8);
+      expect(phase.containers.invocations).toBeGreaterThanOrEqual(1);
+      expect(phase.deadLetters).toBe(0);
+    }
+    const [backfill, steady] = fleet.phases;
+    // The backfill's full walks saw every record once: written, or already stored by a delta (as new or newer).
+    const seen = backfill ? backfill.records.written + backfill.records.unchanged + backfill.records.stale : 0;
+    expect(seen).toBe(fleet.records);
+    // A steady week writes only what changed.
+    expect(steady?.records.unchanged).toBeGreaterThan(steady?.records.written ?? 0);
   });
 });
 

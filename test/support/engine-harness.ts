@@ -62,7 +62,7 @@ export function engineHarness(kombo: PageSource, settings: Partial<EngineSetting
       { job, requestedAt },
       { remainingMs: typeof remainingMs === 'number' ? () => remainingMs : remainingMs },
     );
-  return { clock, records, state, telemetry, sent, sleeps, run };
+  return { clock, records, state, telemetry, sent, sleeps, run, runner };
 }
 
 export const deltaJob = (resource = RESOURCE): SyncJob => ({

@@ -62,6 +62,32 @@ describe('bulk lanes', () => {
   });
 });
 
+describe('the bulk slice', () => {
+  it('is shared by the bulk jobs of one invocation: a lane job that gets its turn after it goes back to its lane', async () => {
+    let h: ReturnType<typeof engineHarness> | undefined;
+    const kombo = scriptedKombo((_query, cursor) => {
+      h?.clock.advance(5_000);
+      return pagedRecords(records, 100)(cursor);
+    });
+    h = engineHarness(kombo.source, { bulkSliceMs: 12_000 });
+    // One invocation: one deadline for every job of its batch.
+    const invocation = { remainingMs: () => 300_000 };
+    const requestedAt = h.clock.now().getTime() - 1_000;
+    expect(await h.runner.run({ job: inLane(1), requestedAt }, invocation)).toMatchObject({ outcome: 'continued' });
+    const requests = kombo.requests.length;
+    expect(await h.runner.run({ job: inLane(1), requestedAt }, invocation)).toMatchObject({
+      outcome: 'continued',
+      pages: 0,
+    });
+    expect(kombo.requests).toHaveLength(requests);
+    // The next invocation has a slice of its own.
+    expect(await h.runner.run({ job: inLane(1), requestedAt }, { remainingMs: () => 300_000 })).toMatchObject({
+      outcome: 'continued',
+      pages: 2,
+    });
+  });
+});
+
 describe('the walk lease', () => {
   const kombo = () => scriptedKombo((_query, cursor) => pagedRecords(records.slice(0, 10), 250)(cursor));
 

@@ -80,11 +80,13 @@ describe('a walk keeps its partition under the write rate', () => {
     expect(harness.telemetry.values.get('PartitionWriteWaitSeconds')).toBeUndefined();
   });
 
-  it('asks Kombo for a delta as real-time and for a full walk as bulk', async () => {
+  it('asks Kombo for a delta as real-time, and for a full walk or a delta without a cursor (a backfill) as bulk', async () => {
     const kombo = scriptedKombo((_query, cursor) => pagedRecords(records.slice(0, 10), 250)(cursor));
     const harness = engineHarness(kombo.source);
     await harness.run(deltaJob());
     await harness.run(fullJob());
-    expect(kombo.requests.map((request) => request.priority)).toEqual(['realtime', 'bulk']);
+    harness.clock.advance(60_000);
+    await harness.run(deltaJob(), 300_000, harness.clock.now().getTime());
+    expect(kombo.requests.map((request) => request.priority)).toEqual(['bulk', 'bulk', 'realtime']);
   });
 });

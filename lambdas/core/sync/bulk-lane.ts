@@ -13,14 +13,24 @@ export const LANE_RETRY_WINDOW_MS = 6 * 3600_000;
 
 const laneOf = (job: SyncJob): number | undefined => ('lane' in job ? job.lane : undefined);
 
+/** When each invocation's bulk slice ends (epoch ms), by the invocation's deadline (one object per batch). */
+const sliceEnds = new WeakMap<Deadline, number>();
+
 /**
- * A job in a bulk lane starts no new page after `bulkSliceMs` and continues in a new invocation: the
- * worker's invocations then end often enough for a delta to find one free, and the lane moves on.
+ * The bulk jobs of one invocation share one slice of `bulkSliceMs`: none starts a page after it, and
+ * one that only gets its turn after it (SQS hands out up to 10 jobs of one lane at once, run one
+ * after another) goes to the back of its lane at once. The worker's invocations then end often
+ * enough for a delta to find one free, and the lanes keep moving.
  */
 export function sliced(ctx: EngineContext, job: SyncJob, deadline: Deadline): Deadline {
   if (laneOf(job) === undefined) return deadline;
-  const endsAt = ctx.now().getTime() + ctx.settings.bulkSliceMs + ctx.settings.timeMarginMs;
-  return { remainingMs: () => Math.min(deadline.remainingMs(), endsAt - ctx.now().getTime()) };
+  let endsAt = sliceEnds.get(deadline);
+  if (endsAt === undefined) {
+    endsAt = ctx.now().getTime() + ctx.settings.bulkSliceMs + ctx.settings.timeMarginMs;
+    sliceEnds.set(deadline, endsAt);
+  }
+  const end = endsAt;
+  return { remainingMs: () => Math.min(deadline.remainingMs(), end - ctx.now().getTime()) };
 }
 
 /** A failed bulk job goes to the back of its lane (logged and counted as failed), so the lane keeps moving. */

@@ -58,5 +58,5 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   missingPurgeMs: 7 * 86_400_000,
   partitionWriteUnitsPerSecond: 800,
   bulkLanes: 20,
-  bulkSliceMs: 20_000,
+  bulkSliceMs: 10_000,
 };

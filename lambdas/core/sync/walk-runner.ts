@@ -118,8 +118,9 @@ function openPages(ctx: EngineContext, walk: Walk, deadline: Deadline): PageIter
     deadline: requestDeadline(ctx, deadline),
     startCursor: walk.pages > 0 ? (walk.next ?? undefined) : undefined,
     maxPages: ctx.settings.maxPages - walk.pages,
-    // Someone waits for a delta's change; a full walk is the weekly safety net and may wait its turn.
-    priority: walk.kind === 'delta' ? 'realtime' : 'bulk',
+    // Someone waits for a delta's change; a full walk is the weekly safety net and may wait its turn, and
+    // so is a delta without a cursor: it walks the whole list, a backfill by another name.
+    priority: walk.kind === 'delta' && walk.updatedAfter !== undefined ? 'realtime' : 'bulk',
   });
 }
 
