@@ -3,7 +3,7 @@ import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { ENV, type SyncFunctionName } from '../lambdas/contracts';
-import { DEFAULT_ENGINE_SETTINGS, DEFAULT_REQUEST_BUDGET } from '../lambdas/core/config';
+import { DEFAULT_REQUEST_BUDGET } from '../lambdas/core/config';
 import type { AlarmId } from './alarm-catalogue';
 import { declareLocalOnlyVariables, LOCAL_INVOKE_CONTEXT_KEY } from './local-invoke';
 import { MirrorTables, type MirrorTablesEncryption } from './mirror-tables';
@@ -47,9 +47,9 @@ export interface KomboSyncStackProps extends StackProps {
   /** Write units a second one walk may spend on its resource's partition (one takes about 1,000). @default 800 */
   readonly partitionWriteUnitsPerSecond?: number;
   /**
-   * Message groups (lanes) the weekly run's and bulk registrations' jobs share: at most this many run at once,
-   * the rest of the worker's batches stay free for deltas. Fewer than 10 × workerMaxConcurrency; 0 turns lanes
-   * off. @default 20
+   * Message groups (lanes) the weekly run's and bulk registrations' jobs share: SQS fills a batch from one group,
+   * so each lane may hold one of the worker's concurrent batches; the others stay free for deltas. Fewer than
+   * workerMaxConcurrency; 0 turns lanes off. @default workerMaxConcurrency - 2, at least 1 (3 by default)
    */
   readonly bulkLanes?: number;
   /** Seconds the bulk jobs of one invocation work before they continue in new ones. @default 10 */
@@ -154,11 +154,11 @@ export class KomboSyncStack extends Stack {
     }
     if (props.partitionWriteUnitsPerSecond !== undefined)
       worker.handler.addEnvironment(ENV.partitionWriteUnitsPerSecond, String(props.partitionWriteUnitsPerSecond));
-    const bulkLanes = props.bulkLanes ?? DEFAULT_ENGINE_SETTINGS.bulkLanes;
-    const batchSlots = 10 * (props.workerMaxConcurrency ?? DEFAULT_WORKER_MAX_CONCURRENCY);
-    if (bulkLanes >= batchSlots) {
+    const concurrency = props.workerMaxConcurrency ?? DEFAULT_WORKER_MAX_CONCURRENCY;
+    const bulkLanes = props.bulkLanes ?? Math.max(1, concurrency - 2);
+    if (bulkLanes >= concurrency) {
       throw new Error(
-        `bulkLanes (${bulkLanes}) must be fewer than the worker's batch slots (10 × workerMaxConcurrency = ${batchSlots}), or deltas would wait behind the weekly run`,
+        `bulkLanes (${bulkLanes}) must be fewer than workerMaxConcurrency (${concurrency}): SQS fills a batch from one group, so each lane may hold a whole batch, and deltas need one free`,
       );
     }
     worker.handler.addEnvironment(ENV.bulkLanes, String(bulkLanes));

@@ -6,7 +6,7 @@ import { RESOURCE_CATALOGUE, resourceDefinition } from './kombo/catalogue';
 import type { ApiKeyOverrides, WebhookSecretOverrides } from './secrets';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, MAX_BULK_LANES } from './sync/settings';
 
-export { DEFAULT_ENGINE_SETTINGS, DEFAULT_REQUEST_BUDGET };
+export { DEFAULT_REQUEST_BUDGET };
 
 /**
  * Environment → typed configuration, validated once at cold start. A bad value fails the container

@@ -17,7 +17,7 @@ describe('fleet settings', () => {
       expect(environmentOf(template, fn)).toMatchObject({
         KOMBO_REQUESTS_PER_MINUTE: '270',
         KOMBO_REALTIME_SHARE_PERCENT: '20',
-        BULK_LANES: '20',
+        BULK_LANES: '3',
       });
     }
     expect(environmentOf(template, /receives Kombo webhooks|webhook/i)).not.toHaveProperty('KOMBO_REQUESTS_PER_MINUTE');
@@ -28,7 +28,7 @@ describe('fleet settings', () => {
       context: {
         komboRequestsPerMinute: '900',
         komboRealtimeSharePercent: '30',
-        bulkLanes: '8',
+        bulkLanes: '2',
         bulkSliceSeconds: '45',
         partitionWriteUnitsPerSecond: '500',
       },
@@ -36,19 +36,23 @@ describe('fleet settings', () => {
     expect(environmentOf(template, /runs sync jobs/)).toMatchObject({
       KOMBO_REQUESTS_PER_MINUTE: '900',
       KOMBO_REALTIME_SHARE_PERCENT: '30',
-      BULK_LANES: '8',
+      BULK_LANES: '2',
       BULK_SLICE_SECONDS: '45',
       PARTITION_WRITE_UNITS_PER_SECOND: '500',
     });
     expect(environmentOf(template, /plans full syncs/)).toMatchObject({
       KOMBO_REQUESTS_PER_MINUTE: '900',
-      BULK_LANES: '8',
+      BULK_LANES: '2',
     });
   });
 
-  it('refuses more lanes than the worker has batch slots, and values out of range, naming them', () => {
-    expect(() => synthTemplate({ context: { bulkLanes: '50' } })).toThrow(
-      /bulkLanes \(50\) must be fewer than .* = 50/,
+  it('refuses as many lanes as the worker has concurrent batches, and values out of range, naming them', () => {
+    expect(() => synthTemplate({ context: { bulkLanes: '5' } })).toThrow(
+      /bulkLanes \(5\) must be fewer than workerMaxConcurrency \(5\)/,
+    );
+    // More concurrency, more lanes by default.
+    expect(environmentOf(synthTemplate({ context: { workerMaxConcurrency: '10' } }), /runs sync jobs/).BULK_LANES).toBe(
+      '8',
     );
     expect(() => synthTemplate({ context: { komboRealtimeSharePercent: '100' } })).toThrow(
       /komboRealtimeSharePercent: must be below 100/,

@@ -57,6 +57,6 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   maxThrottleBackoffMs: 30_000,
   missingPurgeMs: 7 * 86_400_000,
   partitionWriteUnitsPerSecond: 800,
-  bulkLanes: 20,
+  bulkLanes: 3,
   bulkSliceMs: 10_000,
 };
