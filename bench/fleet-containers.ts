@@ -5,12 +5,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { awsClients } from '../lambdas/adapters/aws-clients';
-import { ENV } from '../lambdas/contracts';
 import { workerConfig } from '../lambdas/core/config';
 import { REQUEST_BUDGET_PARTITION } from '../lambdas/core/table-keys';
 import { createWorkerHandler } from '../lambdas/worker/create-handler';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/aws/sqs-server';
-import { type Pipeline, RECORDS_TABLE, STATE_TABLE } from '../local/pipeline';
+import type { Pipeline } from '../local/pipeline';
 import { pollOnce, type WorkerHandler } from '../local/runtime/queue-poller';
 
 /** How long an idle container waits before it polls again (Lambda's pollers long-poll instead). */
@@ -48,24 +47,6 @@ export interface Containers {
   stats(): ContainerStats;
   /** Stops polling once every container's invocation in progress has returned, and closes its clients. */
   stop(): Promise<void>;
-}
-
-/** The worker's environment as the stack sets it, pointed at the local pipeline, plus `overrides`. */
-export function workerEnvironment(
-  pipeline: Pipeline,
-  syncResources: string,
-  overrides: Record<string, string>,
-): Record<string, string> {
-  return {
-    [ENV.syncJobsQueueUrl]: pipeline.queueUrl,
-    [ENV.deadLetterQueueUrl]: pipeline.deadLetterQueueUrl,
-    [ENV.recordsTable]: RECORDS_TABLE,
-    [ENV.stateTable]: STATE_TABLE,
-    [ENV.komboApiUrl]: pipeline.kombo.baseUrl,
-    [ENV.localKomboApiKey]: pipeline.kombo.apiKey,
-    [ENV.syncResources]: syncResources,
-    ...overrides,
-  };
 }
 
 const emptyStats = (): ContainerStats => ({

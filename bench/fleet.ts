@@ -14,7 +14,6 @@ import { DEFAULT_REQUEST_BUDGET } from '../lambdas/core/config';
 import { DEFAULT_ENGINE_SETTINGS } from '../lambdas/core/sync/settings';
 import { type Pipeline, startPipeline } from '../local/pipeline';
 import type { BenchConfig } from './config';
-import { workerEnvironment } from './fleet-containers';
 import {
   changeUpstream,
   createFleet,
@@ -24,7 +23,7 @@ import {
   type UpstreamChanges,
 } from './fleet-data';
 import { type FleetPhase, runPhase } from './fleet-phase';
-import { round } from './harness';
+import { round, workerEnvironment } from './harness';
 import type { Progress } from './throughput';
 
 /** The first week's scheduled time; each later week is 7 days on (run ids only: the bench runs now). */

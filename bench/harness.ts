@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ENV } from '../lambdas/contracts';
 import type { AwsRulesControl } from '../local/aws/aws-rules-proxy';
-import { type Pipeline, startPipeline } from '../local/pipeline';
+import { type Pipeline, RECORDS_TABLE, STATE_TABLE, startPipeline } from '../local/pipeline';
 import { CHANGED_MODEL, RESOURCE } from './config';
 
 export interface BenchPipeline {
@@ -133,5 +134,23 @@ export function machine() {
     uncommitted: dirty,
     /** Hash of those differences, so two runs of the same work in progress can be told apart. */
     uncommittedHash: dirty.length > 0 ? diffHash : undefined,
+  };
+}
+
+/** The worker's environment as the stack sets it, pointed at the local pipeline, plus `overrides`. */
+export function workerEnvironment(
+  pipeline: Pipeline,
+  syncResources: string,
+  overrides: Record<string, string>,
+): Record<string, string> {
+  return {
+    [ENV.syncJobsQueueUrl]: pipeline.queueUrl,
+    [ENV.deadLetterQueueUrl]: pipeline.deadLetterQueueUrl,
+    [ENV.recordsTable]: RECORDS_TABLE,
+    [ENV.stateTable]: STATE_TABLE,
+    [ENV.komboApiUrl]: pipeline.kombo.baseUrl,
+    [ENV.localKomboApiKey]: pipeline.kombo.apiKey,
+    [ENV.syncResources]: syncResources,
+    ...overrides,
   };
 }

@@ -6,9 +6,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ENV } from '../lambdas/contracts';
-import { RECORDS_TABLE, STATE_TABLE } from '../local/pipeline';
 import type { BenchConfig } from './config';
-import { expectStored, seedIntegration, sendDataChanged, startBenchPipeline } from './harness';
+import { expectStored, seedIntegration, sendDataChanged, startBenchPipeline, workerEnvironment } from './harness';
 import type { Progress } from './throughput';
 import type { WorkerMemory } from './worker-process';
 
@@ -73,17 +72,10 @@ export async function measureMemory(config: BenchConfig, progress: Progress = ()
         dynamoEndpoint: pipeline.dynamo.endpoint,
         queueUrl: pipeline.queueUrl,
         // The functions' environment as local/pipeline.ts gives it.
-        env: {
-          [ENV.syncJobsQueueUrl]: pipeline.queueUrl,
-          [ENV.deadLetterQueueUrl]: pipeline.deadLetterQueueUrl,
-          [ENV.recordsTable]: RECORDS_TABLE,
-          [ENV.stateTable]: STATE_TABLE,
-          [ENV.komboApiUrl]: pipeline.kombo.baseUrl,
-          [ENV.localKomboApiKey]: pipeline.kombo.apiKey,
+        env: workerEnvironment(pipeline, 'all', {
           [ENV.localWebhookSecret]: pipeline.webhookSecret,
-          [ENV.syncResources]: 'all',
           [ENV.coalesceWindowSeconds]: '0',
-        },
+        }),
       });
       await expectStored(pipeline, integrationId, records);
       runs.push({ records, recordsPerSecond: Math.round(records / memory.seconds), ...memory });
