@@ -116,6 +116,10 @@ export const METRICS = {
     unit: 'Count',
     about: "Kombo requests sent unpaced because the shared request budget's counter failed",
   },
+  WalkLeaseReleaseFailed: {
+    unit: 'Count',
+    about: "walk leases a job could not give back; each expires with its invocation's deadline",
+  },
   PartitionWriteWaitSeconds: {
     unit: 'Seconds',
     about: "time a walk's writes waited to stay under one partition's write rate",

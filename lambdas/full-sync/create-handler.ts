@@ -5,16 +5,12 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { type AwsClients, awsClients } from '../adapters/aws-clients';
 import { DynamoIntegrationStore } from '../adapters/dynamodb/integration-store';
-import { DynamoWindowCounter } from '../adapters/dynamodb/request-window-counter';
+import { functionKomboClient } from '../adapters/kombo-client';
 import { logger, metrics, telemetry } from '../adapters/powertools';
-import { komboApiKey } from '../adapters/secrets-manager';
 import { SqsJobQueue } from '../adapters/sqs/job-queue';
-import { tracedFetch } from '../adapters/tracing/traced-fetch';
 import { functionTracer, traceInvocation } from '../adapters/tracing/tracer';
 import { type FullSyncConfig, fullSyncConfig } from '../core/config';
 import { describeIssues } from '../core/describe';
-import { komboClientFor } from '../core/kombo/client';
-import { FleetRequestBudget } from '../core/kombo/request-budget';
 import {
   onDemandRequestSchema,
   type PlanResult,
@@ -54,17 +50,7 @@ export function createFullSyncHandler({ config, clients, tracer }: FullSyncWirin
     telemetry,
     bulkLanes: config.bulkLanes,
   };
-  const upstream = komboClientFor({
-    baseUrl: config.komboApiUrl,
-    apiKey: komboApiKey(config.apiKeySecret, clients.secretsManager),
-    requestTimeoutMs: config.requestTimeoutMs,
-    telemetry,
-    fetch: tracedFetch(tracer),
-    // Every container of every function draws from one budget in the state table: Kombo limits per API key.
-    budget: new FleetRequestBudget(new DynamoWindowCounter(clients.dynamo, config.stateTable), config.requestBudget, {
-      telemetry,
-    }),
-  });
+  const upstream = functionKomboClient(config, clients, tracer);
 
   async function handleFullSync(event: unknown, context: Context): Promise<PlanResult | RegistrationAnswer> {
     const now = new Date();

@@ -6,18 +6,14 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type AwsClients, awsClients } from '../adapters/aws-clients';
 import { DynamoIntegrationStore } from '../adapters/dynamodb/integration-store';
 import { DynamoRecordStore } from '../adapters/dynamodb/records-store';
-import { DynamoWindowCounter } from '../adapters/dynamodb/request-window-counter';
 import { DynamoStateStore } from '../adapters/dynamodb/state-store';
+import { functionKomboClient } from '../adapters/kombo-client';
 import { logger, metrics, telemetry } from '../adapters/powertools';
-import { komboApiKey } from '../adapters/secrets-manager';
 import { sqsDeadLetter } from '../adapters/sqs/dead-letter';
 import { SqsJobQueue } from '../adapters/sqs/job-queue';
-import { tracedFetch } from '../adapters/tracing/traced-fetch';
 import { traceJob } from '../adapters/tracing/traced-job';
 import { functionTracer, traceInvocation } from '../adapters/tracing/tracer';
 import { type WorkerConfig, workerConfig } from '../core/config';
-import { komboClientFor } from '../core/kombo/client';
-import { FleetRequestBudget } from '../core/kombo/request-budget';
 import { processBatch } from '../core/sync/batch';
 import { createJobRunner } from '../core/sync/job-runner';
 
@@ -37,17 +33,7 @@ export const workerFromEnvironment = (env: Record<string, string | undefined> = 
 
 /** The sync worker: everything it builds lives as long as the handler (one container). */
 export function createWorkerHandler({ config, clients, tracer }: WorkerWiring) {
-  const kombo = komboClientFor({
-    baseUrl: config.komboApiUrl,
-    apiKey: komboApiKey(config.apiKeySecret, clients.secretsManager),
-    requestTimeoutMs: config.requestTimeoutMs,
-    telemetry,
-    fetch: tracedFetch(tracer),
-    // Every container of every function draws from one budget in the state table: Kombo limits per API key.
-    budget: new FleetRequestBudget(new DynamoWindowCounter(clients.dynamo, config.stateTable), config.requestBudget, {
-      telemetry,
-    }),
-  });
+  const kombo = functionKomboClient(config, clients, tracer);
   const integrations = new DynamoIntegrationStore(clients.dynamo, config.stateTable);
   const engine = createJobRunner(
     {

@@ -161,3 +161,16 @@ describe('a bulk job that fails', () => {
     expect(h.sent).toHaveLength(0);
   });
 });
+
+describe('a walk lease that cannot be given back', () => {
+  it('is logged and counted, and the job still completes: the lease expires with the invocation', async () => {
+    const kombo = scriptedKombo((_query, cursor) => pagedRecords(records.slice(0, 10), 250)(cursor));
+    const h = engineHarness(kombo.source);
+    h.state.releaseWalkLease = async () => {
+      throw new Error('ProvisionedThroughputExceededException');
+    };
+    expect(await h.run(deltaJob())).toMatchObject({ outcome: 'completed' });
+    expect(h.telemetry.counted('WalkLeaseReleaseFailed')).toBe(1);
+    expect(h.telemetry.lines.some((line) => line.message.startsWith('could not give the walk lease back'))).toBe(true);
+  });
+});

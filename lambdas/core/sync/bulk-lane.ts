@@ -11,7 +11,7 @@ import type { JobResult, RunnableJob } from './outcomes';
  */
 export const LANE_RETRY_WINDOW_MS = 6 * 3600_000;
 
-const laneOf = (job: SyncJob): number | undefined => ('lane' in job ? job.lane : undefined);
+const laneOfJob = (job: SyncJob): number | undefined => ('lane' in job ? job.lane : undefined);
 
 /** When each invocation's bulk slice ends (epoch ms), by the invocation's deadline (one object per batch). */
 const sliceEnds = new WeakMap<Deadline, number>();
@@ -23,7 +23,7 @@ const sliceEnds = new WeakMap<Deadline, number>();
  * enough for a delta to find one free, and the lanes keep moving.
  */
 export function sliced(ctx: EngineContext, job: SyncJob, deadline: Deadline): Deadline {
-  if (laneOf(job) === undefined) return deadline;
+  if (laneOfJob(job) === undefined) return deadline;
   let endsAt = sliceEnds.get(deadline);
   if (endsAt === undefined) {
     endsAt = ctx.now().getTime() + ctx.settings.bulkSliceMs + ctx.settings.timeMarginMs;
@@ -37,7 +37,11 @@ export function sliced(ctx: EngineContext, job: SyncJob, deadline: Deadline): De
 export async function keepLaneMoving(ctx: EngineContext, runnable: RunnableJob, result: JobResult): Promise<JobResult> {
   const { job } = runnable;
   const now = ctx.now().getTime();
-  if (result.outcome !== 'failed' || laneOf(job) === undefined || now - runnable.requestedAt > LANE_RETRY_WINDOW_MS) {
+  if (
+    result.outcome !== 'failed' ||
+    laneOfJob(job) === undefined ||
+    now - runnable.requestedAt > LANE_RETRY_WINDOW_MS
+  ) {
     return result;
   }
   ctx.telemetry.error('bulk job failed; it goes to the back of its lane, so the other jobs of the lane go on', {

@@ -51,6 +51,7 @@ export async function withWalkLease(
         ...context,
         reason: errorMessage(error),
       });
+      ctx.telemetry.count('WalkLeaseReleaseFailed');
     });
   }
 }
